@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+
+from crm.errors import Conflict, ValidationFailed
+from crm.models import Membership, Role, Workspace
+from crm.normalize import InvalidValue, normalize_email
+
+_SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
+
+
+def user_get_or_create(*, email: str, password: str | None = None) -> tuple[User, str | None]:
+    """The user with this email, created when new; returns ``(user, generated_password)``.
+
+    A new user without a given password gets a generated one, returned once so a command can
+    print it; nothing stores it in clear.
+    """
+    try:
+        address = normalize_email(email)
+    except InvalidValue as exc:
+        raise ValidationFailed.field("email", str(exc)) from None
+    if not address:
+        raise ValidationFailed.field("email", "An email is required.")
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=address).first()
+    if user is not None:
+        if password:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        return user, None
+    generated = None
+    if not password:
+        generated = password = secrets.token_urlsafe(12)
+    user = User.objects.create_user(username=address, email=address, password=password)
+    return user, generated
+
+
+def workspace_create(*, name: str, slug: str, owner: User) -> Workspace:
+    """Create a workspace with its owner."""
+    slug = slug.strip().lower()
+    if not _SLUG_RE.match(slug):
+        raise ValidationFailed.field(
+            "slug", "Use 1–60 lower-case letters, digits and dashes (not at either end)."
+        )
+    try:
+        with transaction.atomic():
+            workspace = Workspace.objects.create(name=name.strip() or slug, slug=slug)
+            Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+    except IntegrityError:
+        raise Conflict(f"A workspace '{slug}' already exists.") from None
+    return workspace
+
+
+def membership_add(*, workspace: Workspace, user: User, role: str = Role.MEMBER) -> Membership:
+    """Give a person access to a workspace, or change their role."""
+    if role not in Role.values:
+        raise ValidationFailed.field("role", f"Must be one of {', '.join(Role.values)}.")
+    membership, _ = Membership.objects.update_or_create(
+        workspace=workspace, user=user, defaults={"role": role}
+    )
+    return membership

@@ -1,0 +1,1 @@
+"""Forms parse what the browser sent; the services decide whether it is acceptable."""

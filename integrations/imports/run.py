@@ -1,0 +1,275 @@
+"""Running an import: stream the file in chunks, one transaction per chunk, cursor included.
+
+Parsing and validating (pure Python) happen in a reader thread one chunk ahead of the writes,
+so the CPU-bound half overlaps the database's half. Memory stays bounded by two chunks plus the
+set of people already seen (needed to tell in-file duplicates apart).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from crm.actors import Actor
+from crm.models import CustomFieldDefinition
+from integrations.imports.chunk import ChunkImporter, ChunkOutcome, ListTarget
+from integrations.imports.dialects import Dialect, read_rows
+from integrations.imports.jobs import STALE_AFTER
+from integrations.imports.rows import BadRow, LeadRow, RowCleaner
+from integrations.imports.writer_base import ImportActor, LeadWriter
+from integrations.models import ImportJob, ImportStatus
+
+DEFAULT_CHUNK_ROWS = 10_000
+
+
+@dataclass
+class Chunk:
+    rows: list[LeadRow | BadRow]
+    last_row: int
+    position: int
+
+
+class _Stopped(Exception):
+    """The job was cancelled while a chunk was being written: roll that chunk back."""
+
+
+def import_run(
+    *,
+    job_id: int,
+    actor: Actor | None = None,
+    chunk_rows: int | None = None,
+    on_chunk: Callable[[ImportJob], None] | None = None,
+) -> ImportJob:
+    """Run (or resume) a queued import to its end; returns the job as it finished.
+
+    ``on_chunk`` is called after each committed chunk (progress bars; tests simulate a crash
+    by raising from it). A job another worker is running is left alone.
+    """
+    job = _claim(job_id)
+    if job is None:
+        return ImportJob.objects.get(pk=job_id)
+    try:
+        _run(job, actor or _actor_of(job), chunk_rows or _chunk_rows(), on_chunk)
+    except _Stopped:
+        pass
+    except Exception as exc:
+        # Marks the job so the user sees why and can resume; the error still propagates.
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED, error_message=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    job.refresh_from_db()
+    return job
+
+
+def _chunk_rows() -> int:
+    return int(getattr(settings, "IMPORT_CHUNK_ROWS", DEFAULT_CHUNK_ROWS))
+
+
+def _claim(job_id: int) -> ImportJob | None:
+    now = timezone.now()
+    qs = ImportJob.objects.filter(pk=job_id)
+    changed = qs.filter(status=ImportStatus.QUEUED).update(status=ImportStatus.RUNNING)
+    if not changed:
+        # A redelivered task (acks_late) after a worker died: take over a silent job.
+        changed = qs.filter(status=ImportStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER).update(
+            status=ImportStatus.RUNNING
+        )
+    if not changed:
+        return None
+    job = ImportJob.objects.select_related("workspace", "lead_list", "created_by").get(pk=job_id)
+    ImportJob.objects.filter(pk=job_id).update(
+        started_at=job.started_at or now,
+        heartbeat_at=now,
+        run_started_at=now,
+        run_rows_start=job.rows_done,
+        run_bytes_start=job.bytes_done,
+        finished_at=None,
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _actor_of(job: ImportJob) -> Actor:
+    if job.created_by is not None:
+        return Actor.of_user(job.created_by)
+    return Actor.integration("CSV import")
+
+
+def import_writer(job: ImportJob, actor: Actor) -> LeadWriter:
+    payload: dict[str, Any] = {
+        "source": job.source_label,
+        "import_id": job.pk,
+        "file": job.file_name,
+    }
+    if actor.name:
+        payload["actor_name"] = actor.name
+    who = ImportActor(actor.type, actor.user_id, payload)
+    if connection.vendor == "postgresql":
+        from integrations.imports.writer_postgres import PostgresWriter
+
+        return PostgresWriter(workspace_id=job.workspace_id, owner_id=job.owner_id, actor=who)
+    from integrations.imports.writer_sqlite import SQLiteWriter
+
+    return SQLiteWriter(workspace_id=job.workspace_id, owner_id=job.owner_id, actor=who)
+
+
+def stage_placer(job: ImportJob, actor: Actor) -> Callable[[list[int]], Any] | None:
+    """The pipelines app's bulk placement of new leads, when that app provides it."""
+    try:
+        from pipelines import services as pipeline_services
+    except ImportError:
+        return None
+    place = getattr(pipeline_services, "entries_place_new_leads", None)
+    if place is None:
+        return None
+    stage = _stage_of(job)
+    return lambda ids: place(workspace=job.workspace, lead_ids=ids, stage=stage, actor=actor)
+
+
+def _stage_of(job: ImportJob) -> Any:
+    """The job's stage choice (a stage id or a stage kind) as a Stage; None means Cold."""
+    choice = (job.stage or "").strip()
+    if not choice or choice == "cold":
+        return None
+    from pipelines.models import Stage
+
+    stages = Stage.objects.filter(pipeline__workspace=job.workspace_id)
+    if choice.isdigit():
+        return stages.filter(pk=int(choice)).first()
+    return stages.filter(kind=choice).order_by("pipeline_id", "position").first()
+
+
+def cleaner_for(job: ImportJob) -> RowCleaner:
+    definitions = {
+        d.key: d
+        for d in CustomFieldDefinition.objects.filter(workspace=job.workspace_id, entity="lead")
+    }
+    return RowCleaner(
+        headers=job.headers,
+        mapping=job.mapping,
+        custom_fields=definitions,
+        source_label=job.source_label,
+    )
+
+
+def job_rows(job: ImportJob) -> Iterator:
+    """The file's rows after its header row."""
+    dialect = Dialect(job.file_format, job.encoding, job.delimiter or ",")
+    for row in read_rows(Path(job.file_path), dialect):
+        if row.number > job.header_row:
+            yield row
+
+
+def _chunks(job: ImportJob, cleaner: RowCleaner, size: int) -> Iterator[Chunk]:
+    rows: list[LeadRow | BadRow] = []
+    last = position = 0
+    for source in job_rows(job):
+        last, position = source.number, source.position
+        cleaned = cleaner.clean(source.number, source.cells)
+        if cleaned is not None:
+            rows.append(cleaned)
+        if len(rows) >= size:
+            yield Chunk(rows, last, position)
+            rows = []
+    yield Chunk(rows, last, position)
+
+
+def _read_ahead(chunks: Iterator[Chunk], stop: threading.Event) -> Iterator[Chunk]:
+    """Iterate ``chunks`` in a thread, one chunk ahead; exceptions re-raise here."""
+    box: queue.Queue = queue.Queue(maxsize=1)
+    done = object()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        box.put(chunk, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(done)
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            box.put(exc)
+
+    threading.Thread(target=produce, name="import-reader", daemon=True).start()
+    while True:
+        item = box.get()
+        if item is done:
+            return
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+
+
+def _run(job: ImportJob, actor: Actor, size: int, on_chunk: Callable | None) -> None:
+    lead_list = job.lead_list
+    importer = ChunkImporter(
+        writer=import_writer(job, actor),
+        policy=job.on_duplicate,
+        lead_list=ListTarget(lead_list.pk, lead_list.name, lead_list.size_limit)
+        if lead_list
+        else None,
+        tag_ids=job.tag_ids,
+        owner_id=job.owner_id,
+        import_payload={"source": job.source_label, "import_id": job.pk, "file": job.file_name},
+        place_new_leads=stage_placer(job, actor),
+    )
+    if importer.place_new_leads is not None and not job.stage_applied:
+        ImportJob.objects.filter(pk=job.pk).update(stage_applied=True)
+    stop = threading.Event()
+    try:
+        for chunk in _read_ahead(_chunks(job, cleaner_for(job), size), stop):
+            done = [r for r in chunk.rows if r.number <= job.cursor_row]
+            if done:
+                importer.replay(done)  # committed by an earlier run
+            todo = [r for r in chunk.rows if r.number > job.cursor_row]
+            if chunk.last_row <= job.cursor_row:
+                continue
+            with transaction.atomic():
+                outcome = importer.apply(todo)
+                _commit_progress(job, chunk, outcome)
+            if on_chunk is not None:
+                on_chunk(job)
+    finally:
+        stop.set()
+    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+        status=ImportStatus.DONE,
+        finished_at=timezone.now(),
+        rows_total=F("rows_done"),
+        bytes_done=job.file_size,
+    )
+
+
+def _commit_progress(job: ImportJob, chunk: Chunk, outcome: ChunkOutcome) -> None:
+    handled = outcome.created + outcome.updated + outcome.duplicates + outcome.failed
+    rows_done = job.rows_done + handled
+    values: dict[str, Any] = {
+        "cursor_row": chunk.last_row,
+        "rows_done": rows_done,
+        "created": job.created + outcome.created,
+        "updated": job.updated + outcome.updated,
+        "duplicates": job.duplicates + outcome.duplicates,
+        "failed": job.failed + outcome.failed,
+        "heartbeat_at": timezone.now(),
+    }
+    if job.file_format == "csv" and chunk.position:
+        values["bytes_done"] = chunk.position
+        values["rows_total"] = max(rows_done, round(rows_done * job.file_size / chunk.position))
+    # The status check makes cancellation take effect here: the chunk rolls back, the job stops.
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(**values):
+        raise _Stopped
+    for name, value in values.items():
+        setattr(job, name, value)

@@ -1,0 +1,1 @@
+"""Web UI of the integrations app: the import wizard and the export page."""

@@ -1,0 +1,1 @@
+"""Inbox sync: read new mail over IMAP, classify it, act on replies, bounces and unsubscribes."""

@@ -1,0 +1,31 @@
+from outreach.models.domains import DomainState, SendingDomain
+from outreach.models.enrollments import LIVE_STATUSES, Enrollment, EnrollmentStatus
+from outreach.models.mailboxes import Mailbox, MailboxState, Security, Transport
+from outreach.models.messages import InboundKind, InboundMessage, MessageStatus, OutboundMessage
+from outreach.models.quota import DailyQuota, QuotaScope
+from outreach.models.sequences import Sequence, SequenceStatus, Step, StepVariant
+from outreach.models.suppression import Suppression, SuppressionReason
+
+__all__ = [
+    "LIVE_STATUSES",
+    "DailyQuota",
+    "DomainState",
+    "Enrollment",
+    "EnrollmentStatus",
+    "InboundKind",
+    "InboundMessage",
+    "Mailbox",
+    "MailboxState",
+    "MessageStatus",
+    "OutboundMessage",
+    "QuotaScope",
+    "Security",
+    "SendingDomain",
+    "Sequence",
+    "SequenceStatus",
+    "Step",
+    "StepVariant",
+    "Suppression",
+    "SuppressionReason",
+    "Transport",
+]

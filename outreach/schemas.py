@@ -1,0 +1,262 @@
+"""API shapes of the outreach engine. Passwords go in, never out."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from ninja import Field, Schema
+
+from crm.api.schemas.common import InputSchema, RecordId
+from outreach.caps import local_day
+
+
+class DomainIn(InputSchema):
+    domain: str = Field(..., max_length=253)
+    timezone: str = "UTC"
+    added_on: dt.date | None = Field(None, description="Warm-up start; today when omitted.")
+    warmup_days: int = Field(14, ge=0, le=365)
+    daily_cap: int = Field(30, ge=1, le=100_000)
+
+
+class DomainOut(Schema):
+    id: int
+    domain: str
+    timezone: str
+    added_on: dt.date
+    warmup_days: int
+    warmup_days_left: int
+    daily_cap: int
+    state: str
+    paused_reason: str
+
+    @staticmethod
+    def resolve_warmup_days_left(obj) -> int:  # type: ignore[no-untyped-def]
+        return obj.warmup_days_left(local_day(timezone.now(), obj.timezone))
+
+    @staticmethod
+    def resolve_state(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.state_on(local_day(timezone.now(), obj.timezone))
+
+
+class PauseIn(InputSchema):
+    reason: str = Field(..., min_length=1, max_length=500)
+
+
+class MailboxSettings(InputSchema):
+    display_name: str | None = Field(None, max_length=120)
+    signature: str | None = Field(None, max_length=5000)
+    transport: str | None = Field(None, pattern="^(smtp|capture)$")
+    smtp_host: str | None = Field(None, max_length=253)
+    smtp_port: int | None = Field(None, ge=1, le=65535)
+    smtp_security: str | None = Field(None, pattern="^(ssl|starttls|none)$")
+    smtp_username: str | None = Field(None, max_length=254)
+    smtp_password: str | None = Field(None, max_length=500, description="Write-only.")
+    imap_host: str | None = Field(None, max_length=253)
+    imap_port: int | None = Field(None, ge=1, le=65535)
+    imap_security: str | None = Field(None, pattern="^(ssl|starttls|none)$")
+    imap_username: str | None = Field(None, max_length=254)
+    imap_password: str | None = Field(None, max_length=500, description="Write-only.")
+    daily_cap: int | None = Field(None, ge=1, le=10_000)
+    ramp_start: int | None = Field(None, ge=1, le=10_000)
+    ramp_step: int | None = Field(None, ge=0, le=10_000)
+    window_weekdays: list[int] | None = Field(None, description="Monday = 0 … Sunday = 6.")
+    window_start: dt.time | None = None
+    window_end: dt.time | None = None
+    timezone: str | None = Field(None, max_length=64)
+    gap_min_seconds: int | None = Field(None, ge=0, le=86_400)
+    gap_max_seconds: int | None = Field(None, ge=0, le=86_400)
+
+
+class MailboxIn(MailboxSettings):
+    domain_id: RecordId
+    address: str = Field(..., max_length=254)
+
+
+class MailboxOut(Schema):
+    id: int
+    domain_id: int
+    address: str
+    display_name: str
+    signature: str
+    transport: str
+    smtp_host: str
+    smtp_port: int
+    smtp_security: str
+    smtp_username: str
+    has_smtp_password: bool
+    imap_host: str
+    imap_port: int
+    imap_security: str
+    imap_username: str
+    has_imap_password: bool
+    daily_cap: int
+    ramp_start: int
+    ramp_step: int
+    ramp_starts_on: dt.date
+    window_weekdays: list[int]
+    window_start: dt.time
+    window_end: dt.time
+    timezone: str
+    gap_min_seconds: int
+    gap_max_seconds: int
+    state: str
+    paused_reason: str
+    imap_synced_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_has_smtp_password(obj) -> bool:  # type: ignore[no-untyped-def]
+        return bool(obj.smtp_password)
+
+    @staticmethod
+    def resolve_has_imap_password(obj) -> bool:  # type: ignore[no-untyped-def]
+        return bool(obj.imap_password)
+
+
+class ConnectionOut(Schema):
+    smtp_ok: bool
+    smtp_message: str
+    imap_ok: bool
+    imap_message: str
+
+
+class SequenceIn(InputSchema):
+    name: str = Field(..., min_length=1, max_length=120)
+    mailbox_ids: list[RecordId] = Field(default_factory=list)
+    stop_on_reply: bool = True
+    stop_company_on_reply: bool = False
+    use_lead_timezone: bool = False
+    unsubscribe_line: bool = False
+
+
+class VariantIn(InputSchema):
+    label: str = Field(..., min_length=1, max_length=10)
+    subject: str = Field("", max_length=500)
+    body: str = Field("", max_length=50_000)
+    body_html: str = Field("", max_length=100_000)
+
+
+class StepIn(InputSchema):
+    subject: str = Field("", max_length=500)
+    body: str = Field("", max_length=50_000)
+    body_html: str = Field("", max_length=100_000)
+    delay_days: int = Field(0, ge=0, le=365)
+    business_days: bool = False
+    same_thread: bool = False
+
+
+class VariantOut(Schema):
+    id: int
+    label: str
+    subject: str
+    body: str
+    body_html: str
+
+
+class StepOut(Schema):
+    id: int
+    position: int
+    delay_days: int
+    business_days: bool
+    same_thread: bool
+    variants: list[VariantOut]
+
+    @staticmethod
+    def resolve_variants(obj) -> list:  # type: ignore[no-untyped-def]
+        return list(obj.variants.all())
+
+
+class SequenceOut(Schema):
+    id: int
+    name: str
+    status: str
+    mailbox_ids: list[int]
+    stop_on_reply: bool
+    stop_company_on_reply: bool
+    use_lead_timezone: bool
+    unsubscribe_line: bool
+    steps: list[StepOut]
+
+    @staticmethod
+    def resolve_mailbox_ids(obj) -> list[int]:  # type: ignore[no-untyped-def]
+        return [m.pk for m in obj.mailboxes.all()]
+
+    @staticmethod
+    def resolve_steps(obj) -> list:  # type: ignore[no-untyped-def]
+        return list(obj.steps.prefetch_related("variants"))
+
+
+class EnrollIn(InputSchema):
+    lead_ids: list[RecordId] | None = Field(None, max_length=10_000)
+    list_id: RecordId | None = None
+    slots: dict[str, dict[str, str]] | None = Field(
+        None, description='Per lead id: {"42": {"slot1": "…"}}.'
+    )
+
+
+class SkippedOut(Schema):
+    lead_id: int
+    reason: str
+
+
+class EnrollOut(Schema):
+    added: int
+    enrollment_ids: list[int]
+    skipped: list[SkippedOut]
+
+
+class EnrollmentOut(Schema):
+    id: int
+    lead_id: int
+    mailbox_id: int
+    status: str
+    step: int = Field(..., description="Next step to send, from 1.")
+    next_send_at: dt.datetime | None
+    stop_reason: str
+    slots: dict
+
+    @staticmethod
+    def resolve_step(obj) -> int:  # type: ignore[no-untyped-def]
+        return obj.step_position + 1
+
+
+class PreviewOut(Schema):
+    step: int
+    variant: str
+    subject: str
+    body_text: str
+    body_html: str
+    mime: str
+
+
+class VariantResultOut(Schema):
+    step: int
+    variant: str
+    sent: int
+    replied: int
+    bounced: int
+    reply_rate: float
+    bounce_rate: float
+
+
+class ResultsOut(Schema):
+    enrolled: int
+    sent: int
+    replied: int
+    bounced: int
+    unsubscribed: int
+    variants: list[VariantResultOut]
+
+
+class SuppressionIn(InputSchema):
+    value: str = Field(..., max_length=254, description="An email, or a domain for all of it.")
+    reason: str = Field("manual", pattern="^(unsubscribed|hard_bounce|complaint|manual)$")
+    note: str = Field("", max_length=500)
+
+
+class SuppressionOut(Schema):
+    id: int
+    value: str
+    reason: str
+    note: str
+    created_at: dt.datetime

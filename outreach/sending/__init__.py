@@ -1,0 +1,1 @@
+"""The send path: planning (scheduler), composing (mime), delivering (transport), the sender."""

@@ -1,0 +1,1 @@
+"""Every write of the outreach engine: domains, mailboxes, sequences, enrollments, suppression."""

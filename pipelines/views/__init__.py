@@ -1,0 +1,1 @@
+"""Web pages of the pipelines app: the board, panels other pages embed, reports, settings."""
