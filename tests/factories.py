@@ -16,12 +16,17 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     domain = factory.Sequence(lambda n: f"company{n}.test")
 
 
+FIRST_NAMES = ("Amara", "Bjorn", "Chidi", "Dagny", "Eero", "Farah", "Goran", "Hana", "Ilse")
+LAST_NAMES = ("Okafor", "Lindqvist", "Nakamura", "Petrov", "Quispe", "Svensson", "Tanaka")
+
+
 class LeadFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Lead
 
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    # Names from fixed lists, not Faker: a random "Rivera" would match a search test's "Rivera".
+    first_name = factory.Sequence(lambda n: FIRST_NAMES[n % len(FIRST_NAMES)])
+    last_name = factory.Sequence(lambda n: LAST_NAMES[n % len(LAST_NAMES)])
     email = factory.Sequence(lambda n: f"lead{n}@prospect{n % 7}.test")
     title = "Head of Sales"
     country = "France"

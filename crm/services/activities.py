@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+
 from crm.actors import Actor
 from crm.errors import ValidationFailed
 from crm.models import Activity, ActivityKind, Lead
@@ -60,13 +62,25 @@ def activities_record_many(
 def note_add(*, lead: Lead, body: str, actor: Actor, catch_up: bool = False) -> Activity:
     """A free-text note on the lead's timeline.
 
-    ``catch_up`` marks the note as a conversation with a customer (the catch-up rule counts it).
+    ``catch_up`` marks the note as a conversation with a customer: the catch-up rule counts it
+    and moves a customer to the next Catch-up stage, in the same transaction.
     """
     text = body.strip()
     if not text:
         raise ValidationFailed.field("body", "A note cannot be empty.")
     if len(text) > 10_000:
         raise ValidationFailed.field("body", "A note can be at most 10,000 characters.")
-    return activity_record(
-        lead=lead, kind=ActivityKind.NOTE, actor=actor, body=text, payload={"catch_up": catch_up}
-    )
+    with transaction.atomic():
+        activity = activity_record(
+            lead=lead,
+            kind=ActivityKind.NOTE,
+            actor=actor,
+            body=text,
+            payload={"catch_up": catch_up},
+        )
+        if catch_up:
+            # Imported here: the pipelines app is built on this one.
+            from pipelines.services import rule_conversation_logged
+
+            rule_conversation_logged(lead=lead, actor=actor)
+    return activity

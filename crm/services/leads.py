@@ -130,12 +130,15 @@ def lead_create(
     actor: Actor,
     data: dict[str, Any],
     on_conflict: str = "error",
+    place_in_pipeline: bool = True,
 ) -> tuple[Lead, bool]:
     """Create a lead; returns ``(lead, created)``.
 
     ``data`` may name a company by ``company_id`` or by ``company_name``/``company_website``
     (found by domain, then name, else created). A lead whose email or LinkedIn URL is already
     known is a Conflict, or with ``on_conflict="return"`` the existing lead is returned as is.
+    A new lead starts at the default pipeline's Cold stage, in the same transaction; callers
+    that place it themselves (referrals start Warm) pass ``place_in_pipeline=False``.
     """
     if on_conflict not in {"error", "return"}:
         raise ValidationFailed.field("on_conflict", "Must be 'error' or 'return'.")
@@ -185,6 +188,11 @@ def lead_create(
             actor=actor,
             payload={"source": lead.source} if lead.source else {},
         )
+        if place_in_pipeline:
+            # Imported here: the pipelines app is built on this one.
+            from pipelines.services import entries_place_new_leads
+
+            entries_place_new_leads(workspace=workspace, lead_ids=[lead.pk], actor=actor)
     return lead, True
 
 

@@ -41,7 +41,7 @@ def user_get_or_create(*, email: str, password: str | None = None) -> tuple[User
 
 
 def workspace_create(*, name: str, slug: str, owner: User) -> Workspace:
-    """Create a workspace with its owner."""
+    """Create a workspace with its owner and its default sales pipeline."""
     slug = slug.strip().lower()
     if not _SLUG_RE.match(slug):
         raise ValidationFailed.field(
@@ -51,6 +51,10 @@ def workspace_create(*, name: str, slug: str, owner: User) -> Workspace:
         with transaction.atomic():
             workspace = Workspace.objects.create(name=name.strip() or slug, slug=slug)
             Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
+            # Imported here: the pipelines app is built on this one.
+            from pipelines.services import pipeline_create_default
+
+            pipeline_create_default(workspace=workspace)
     except IntegrityError:
         raise Conflict(f"A workspace '{slug}' already exists.") from None
     return workspace

@@ -123,17 +123,14 @@ def import_writer(job: ImportJob, actor: Actor) -> LeadWriter:
     return SQLiteWriter(workspace_id=job.workspace_id, owner_id=job.owner_id, actor=who)
 
 
-def stage_placer(job: ImportJob, actor: Actor) -> Callable[[list[int]], Any] | None:
-    """The pipelines app's bulk placement of new leads, when that app provides it."""
-    try:
-        from pipelines import services as pipeline_services
-    except ImportError:
-        return None
-    place = getattr(pipeline_services, "entries_place_new_leads", None)
-    if place is None:
-        return None
+def stage_placer(job: ImportJob, actor: Actor) -> Callable[[list[int]], Any]:
+    """Each chunk's new leads go to the pipeline stage the job chose (Cold by default)."""
+    from pipelines.services import entries_place_new_leads
+
     stage = _stage_of(job)
-    return lambda ids: place(workspace=job.workspace, lead_ids=ids, stage=stage, actor=actor)
+    return lambda ids: entries_place_new_leads(
+        workspace=job.workspace, lead_ids=ids, stage=stage, actor=actor
+    )
 
 
 def _stage_of(job: ImportJob) -> Any:

@@ -129,18 +129,14 @@ def _on_reply(lead: Lead, outbound: OutboundMessage | None, found: Classified) -
 
 
 def _reply_stage_rule(lead: Lead, event_key: str) -> None:
-    # The pipelines app owns stage rules; looked up by name so outreach works without it.
-    try:
-        from pipelines import services as pipeline_services
-    except ImportError:
-        return
-    rule = getattr(pipeline_services, "rule_reply_received", None)
-    if rule is None:
-        return
+    from pipelines.services import rule_reply_received
+
     try:
         with transaction.atomic():
-            rule(lead=lead, actor=Actor.rule("reply received"), event_key=event_key)
-    except DomainError as exc:  # a rule refusing (no pipeline…) must not lose the reply
+            rule_reply_received(lead=lead, actor=Actor.rule("reply received"), event_key=event_key)
+    except (
+        DomainError
+    ) as exc:  # a rule refusing (switched off, no pipeline…) must not lose the reply
         log.warning("Reply stage rule skipped for lead %s: %s", lead.pk, exc)
 
 

@@ -53,7 +53,11 @@ def referrals_record(*, customer: Lead, people: list[dict[str, Any]], actor: Act
             data.update(referred_by_id=customer.pk, source="referral")
             try:
                 lead, created = lead_create(
-                    workspace=workspace, actor=actor, data=data, on_conflict="return"
+                    workspace=workspace,
+                    actor=actor,
+                    data=data,
+                    on_conflict="return",
+                    place_in_pipeline=False,
                 )
             except ValidationFailed as exc:
                 for field, messages in (exc.errors or {"person": [exc.message]}).items():
