@@ -324,4 +324,8 @@ def demo_load(*, leads: int = 300, seed: int = 42) -> Workspace:
                     "due_at": now + dt.timedelta(days=n % 9 - 3),
                 },
             )
+        # Imported here: the pipelines app is built on this one.
+        from pipelines.demo import pipeline_demo_load
+
+        pipeline_demo_load(workspace=workspace, leads=created, actor=actor)
     return workspace

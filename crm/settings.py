@@ -108,6 +108,8 @@ if _db["ENGINE"].endswith("sqlite3"):
     _db["CONN_MAX_AGE"] = 0
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Covering indexes (INCLUDE) serve PostgreSQL; SQLite ignores the extra columns, which is fine.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 IS_POSTGRES = "postgresql" in _db["ENGINE"]
 
 # -- Auth ----------------------------------------------------------------------------------------

@@ -69,3 +69,14 @@ def test_referred_people_enter_warm_without_a_cold_detour(workspace, pipeline, a
     assert list(
         StageChange.objects.filter(entry=referred).values_list("to_stage__name", flat=True)
     ) == ["Warm"]
+
+
+def test_the_demo_workspace_has_leads_at_every_step_of_selling(db):
+    from django.core.management import call_command
+
+    call_command("load_demo", "--leads", "40")
+    entries = PipelineEntry.objects.filter(workspace__slug="demo")
+    kinds = set(entries.values_list("stage__kind", flat=True))
+    assert {"cold", "engaged", "warm", "customer", "catch_up"} <= kinds
+    assert entries.filter(lead__referred_by__isnull=False, stage__kind="warm").count() == 2
+    assert entries.exclude(value_minor=0).exists()
