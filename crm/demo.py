@@ -256,6 +256,8 @@ def demo_load(*, leads: int = 300, seed: int = 42) -> Workspace:
         owner.save(update_fields=["first_name", "last_name"])
         workspace = workspace_create(name="Demo Sales Team", slug=DEMO_SLUG, owner=owner)
         sdr, _ = user_get_or_create(email="sam.sdr@kindling.local", password=DEMO_PASSWORD)
+        sdr.first_name, sdr.last_name = "Sam", "Seller"
+        sdr.save(update_fields=["first_name", "last_name"])
         membership_add(workspace=workspace, user=sdr, role="member")
         actor = Actor.of_user(owner)
         custom_field_define(

@@ -8,7 +8,9 @@ urlpatterns = [
     path("api/docs", docs_redirect),
     path("w/<slug:ws>/pipeline/", include("pipelines.urls")),
     path("w/<slug:ws>/outreach/", include("outreach.urls")),
+    path("w/<slug:ws>/integrations/", include("integrations.webhooks.workspace_urls")),
     path("w/<slug:ws>/", include("integrations.urls")),
     path("", include("outreach.public_urls")),
+    path("", include("integrations.webhooks.urls")),
     path("", include("crm.web.urls")),
 ]

@@ -128,3 +128,7 @@ class SavedMapping(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# Inbound webhook endpoints live with their code; imported here so Django registers the model.
+from integrations.webhooks.models import InboundWebhook, WebhookProvider  # noqa: E402, F401

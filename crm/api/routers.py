@@ -11,6 +11,7 @@ from crm.api.me import router as me_router
 from crm.api.tags import router as tags_router
 from crm.api.tasks import router as tasks_router
 from integrations.api import router as integrations_router
+from integrations.webhooks.api import router as webhooks_router
 from outreach.api import router as outreach_router
 from pipelines.api import router as pipelines_router
 
@@ -25,5 +26,6 @@ ROUTERS: list[tuple[str, Router]] = [
     ("", custom_fields_router),
     ("", pipelines_router),
     ("", integrations_router),
+    ("", webhooks_router),
     ("", outreach_router),
 ]

@@ -1,0 +1,1 @@
+"""Inbound webhooks: a payment provider telling Kindling that a lead has paid."""
