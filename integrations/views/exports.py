@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from crm.errors import DomainError
-from crm.selectors.leads import LeadFilters, leads_filtered
+from crm.selectors.leads import LeadFilters, leads_count, leads_filtered
 from crm.selectors.records import lists_all, tags_all
 from crm.web.access import workspace_view
+from crm.web.forms.leads import LeadFilterForm
 from integrations.exports.columns import (
     DEFAULT_COLUMNS,
     FIXED_COLUMNS,
@@ -22,21 +25,34 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+# The leads table's filters that the export page carries as they are (list and tag are shown).
+CARRIED_FILTERS = ("q", "owner", "company", "country", "created_after", "created_before")
+
+
+def _filters(request: HttpRequest, workspace) -> LeadFilters:  # type: ignore[no-untyped-def]
+    """The leads table's query string (``list``, ``tag``, ``owner``…, or the API's ``list_id``)."""
+    form = LeadFilterForm(request.GET, workspace=workspace)
+    filters = form.filters()
+    list_id, tag_id = _int(request.GET.get("list_id")), _int(request.GET.get("tag_id"))
+    return replace(
+        filters,
+        list_id=list_id if list_id is not None else filters.list_id,
+        tag_id=tag_id if tag_id is not None else filters.tag_id,
+    )
+
+
 @workspace_view
 def export_leads(request: HttpRequest) -> HttpResponse:
-    """GET without ``download``: the form; with it: the CSV stream."""
+    """GET without ``download``: the form, opened from the leads table with its filters;
+    with ``download``: the CSV stream of exactly the leads the table showed."""
     workspace = request.workspace  # type: ignore[attr-defined]
     columns = request.GET.getlist("columns")
+    filters = _filters(request, workspace)
     if "download" in request.GET:
         try:
             chosen = columns_resolve(workspace=workspace, names=columns or None)
         except DomainError as exc:
             return HttpResponse(exc.message, status=422)
-        filters = LeadFilters(
-            q=request.GET.get("q", ""),
-            list_id=_int(request.GET.get("list_id")),
-            tag_id=_int(request.GET.get("tag_id")),
-        )
         leads = leads_filtered(workspace=workspace, filters=filters)
         response = StreamingHttpResponse(
             leads_csv_chunks(leads=leads, columns=chosen), content_type="text/csv"
@@ -45,6 +61,8 @@ def export_leads(request: HttpRequest) -> HttpResponse:
         return response  # type: ignore[return-value]  # streamed: a million rows
     choices = [(name, label) for name, (label, _) in FIXED_COLUMNS.items()]
     choices += [*list(SLOT_COLUMNS.items()), ("tags", "Tags"), ("lists", "Lists")]
+    carried = [(k, request.GET[k]) for k in CARRIED_FILTERS if request.GET.get(k, "").strip()]
+    count, more = leads_count(workspace=workspace, filters=filters)
     return render(
         request,
         "integrations/exports/leads.html",
@@ -53,5 +71,10 @@ def export_leads(request: HttpRequest) -> HttpResponse:
             "defaults": DEFAULT_COLUMNS,
             "lists": lists_all(workspace=workspace),
             "tags": tags_all(workspace=workspace),
+            "chosen_list": filters.list_id,
+            "chosen_tag": filters.tag_id,
+            "carried": carried,
+            "count": count,
+            "count_more": more,
         },
     )

@@ -115,3 +115,20 @@ def test_the_cli_exports_a_list_to_a_file(workspace, tmp_path):
         ["c1@acme.com", ""],
         ["c2@acme.com", ""],
     ]
+
+
+def test_the_leads_table_exports_exactly_what_it_shows(web, workspace):
+    LeadFactory(workspace=workspace, email="ana@acme.example", country="Spain")
+    LeadFactory(workspace=workspace, email="bo@acme.example", country="Sweden")
+    table = web.get("/w/acme/leads/", {"country": "Spain"}).content.decode()
+    assert 'href="/w/acme/exports/leads/?country=Spain"' in table
+
+    form = web.get("/w/acme/exports/leads/", {"country": "Spain"}).content.decode()
+    assert 'name="country" value="Spain"' in form
+    assert "<strong>1</strong> lead matches" in form
+
+    response = web.get(
+        "/w/acme/exports/leads/", {"country": "Spain", "download": "1", "columns": ["email"]}
+    )
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert text.splitlines() == ["Email", "ana@acme.example"]
