@@ -152,7 +152,10 @@ def domain_from_website(raw: str | None) -> str | None:
         return None
     if "://" not in value:
         value = "http://" + value.lstrip("/")
-    host = (urlsplit(value).hostname or "").strip(".")
+    try:
+        host = (urlsplit(value).hostname or "").strip(".")
+    except ValueError:  # e.g. "http://[oops" (an unclosed IPv6 literal): no usable host
+        return None
     if host.startswith("www."):
         host = host[4:]
     if "." not in host or " " in host:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from crm.api.caller import ApiRequest
-from crm.api.schemas.common import errors
+from crm.api.schemas.common import RecordId, errors
 from outreach.models import Suppression
 from outreach.schemas import SuppressionIn, SuppressionOut
 from outreach.selectors import suppressions_of
@@ -16,10 +16,15 @@ from outreach.services.suppression import suppression_add, suppression_remove
 router = Router(tags=["suppression"])
 
 
+class SuppressionPage(Schema):
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
 @router.get("/suppressions", response={200: list[SuppressionOut], **errors()})
-def suppressions_view(request: ApiRequest, limit: int = 100, offset: int = 0):
-    limit = max(1, min(limit, 500))
-    return suppressions_of(workspace=request.workspace)[offset : offset + limit]
+def suppressions_view(request: ApiRequest, query: Query[SuppressionPage]):
+    rows = suppressions_of(workspace=request.workspace)
+    return rows[query.offset : query.offset + query.limit]
 
 
 @router.post("/suppressions", response={201: SuppressionOut, **errors(422)})
@@ -31,7 +36,7 @@ def suppression_add_view(request: ApiRequest, payload: SuppressionIn):
 
 
 @router.delete("/suppressions/{suppression_id}", response={204: None, **errors(404)})
-def suppression_remove_view(request: ApiRequest, suppression_id: int):
+def suppression_remove_view(request: ApiRequest, suppression_id: RecordId):
     row = get_object_or_404(Suppression, workspace=request.workspace, pk=suppression_id)
     suppression_remove(suppression=row)
     return Status(204, None)

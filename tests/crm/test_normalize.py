@@ -117,6 +117,7 @@ def test_malformed_emails_are_refused(raw):
         ("https://www.acme.com:8443/", "acme.com"),
         ("https://bücher.de", "xn--bcher-kva.de"),
         ("not a website", None),
+        ("http://[acme.com", None),  # an unclosed IPv6 literal: no host, not a crash
         ("", None),
         (None, None),
     ],
