@@ -43,6 +43,9 @@ except (ValueError, TypeError):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_url("SITE_URL", "http://localhost:8000", schemes={"http", "https"}).rstrip("/")
+# Hosts or addresses that outbound fetches of user-given URLs may reach although private
+# (integrations.http refuses private, loopback and link-local addresses otherwise).
+OUTBOUND_HTTP_ALLOW_PRIVATE = env_list("OUTBOUND_HTTP_ALLOW_PRIVATE", [])
 
 INSTALLED_APPS = [
     "django.contrib.auth",
