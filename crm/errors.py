@@ -42,3 +42,9 @@ class Conflict(DomainError):
 
 class PermissionDenied(DomainError):
     status = 403
+
+
+class NotFound(DomainError):
+    """The thing named does not exist in this workspace (shown as a 404)."""
+
+    status = 404

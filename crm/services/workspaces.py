@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
-from crm.errors import Conflict, ValidationFailed
+from crm.errors import Conflict, NotFound, ValidationFailed
 from crm.models import Membership, Role, Workspace
 from crm.normalize import InvalidValue, normalize_email
 
@@ -61,10 +61,41 @@ def workspace_create(*, name: str, slug: str, owner: User) -> Workspace:
 
 
 def membership_add(*, workspace: Workspace, user: User, role: str = Role.MEMBER) -> Membership:
-    """Give a person access to a workspace, or change their role."""
+    """Give a person access to a workspace, or change their role.
+
+    The last owner cannot be turned into an admin or member: a workspace always has an owner.
+    """
     if role not in Role.values:
         raise ValidationFailed.field("role", f"Must be one of {', '.join(Role.values)}.")
-    membership, _ = Membership.objects.update_or_create(
-        workspace=workspace, user=user, defaults={"role": role}
-    )
+    with transaction.atomic():
+        current = (
+            Membership.objects.select_for_update().filter(workspace=workspace, user=user).first()
+        )
+        if current is not None and current.role == Role.OWNER and role != Role.OWNER:
+            _keep_an_owner(workspace, leaving=user)
+        membership, _ = Membership.objects.update_or_create(
+            workspace=workspace, user=user, defaults={"role": role}
+        )
     return membership
+
+
+def membership_remove(*, workspace: Workspace, user: User) -> None:
+    """Take a person out of a workspace; their leads and tasks stay, unassigned from nobody.
+
+    The last owner cannot leave: someone must be able to manage the workspace.
+    """
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update().filter(workspace=workspace, user=user).first()
+        )
+        if membership is None:
+            raise NotFound("This person is not a member of the workspace.")
+        if membership.role == Role.OWNER:
+            _keep_an_owner(workspace, leaving=user)
+        membership.delete()
+
+
+def _keep_an_owner(workspace: Workspace, *, leaving: User) -> None:
+    others = Membership.objects.select_for_update().filter(workspace=workspace, role=Role.OWNER)
+    if not others.exclude(user=leaving).exists():
+        raise Conflict("A workspace needs at least one owner: make someone else owner first.")

@@ -63,7 +63,12 @@ def nav_sections(*, ws: str, path: str) -> list[tuple[str, list[NavLink]]]:
     the dashboard at /w/acme/.
     """
     resolved = [(entry, nav_url(entry.url_name, ws)) for entry in NAV]
-    matches = [url for _, url in resolved if url and path.startswith(url)]
+    home = nav_url("crm:dashboard", ws)
+    # The dashboard is the workspace's root: it is current only on itself, not on the
+    # pages that no sidebar entry names (settings, integrations).
+    matches = [
+        url for _, url in resolved if url and path.startswith(url) and (url != home or path == url)
+    ]
     current = max(matches, key=len) if matches else None
     sections: dict[str, list[NavLink]] = {}
     for entry, url in resolved:

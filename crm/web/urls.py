@@ -15,6 +15,7 @@ workspace_pages = [
     path("leads/bulk/", leads.leads_bulk, name="leads_bulk"),
     path("leads/<int:lead_id>/", lead_page.lead_detail, name="lead"),
     path("leads/<int:lead_id>/edit/", lead_page.lead_edit, name="lead_edit"),
+    path("leads/<int:lead_id>/delete/", lead_page.lead_delete_view, name="lead_delete"),
     path("leads/<int:lead_id>/notes/", lead_page.lead_note_add, name="lead_note_add"),
     path("leads/<int:lead_id>/tasks/", lead_page.lead_task_add, name="lead_task_add"),
     path("companies/", companies.companies_index, name="companies"),
@@ -28,6 +29,9 @@ workspace_pages = [
     path("tasks/<int:task_id>/undo/", tasks.task_undo, name="task_undo"),
     path("settings/", settings.settings_page, name="settings"),
     path("settings/api-keys/", settings.api_key_new, name="api_key_new"),
+    path("settings/members/", settings.member_add, name="member_add"),
+    path("settings/members/<int:user_id>/", settings.member_change, name="member_change"),
+    path("settings/custom-fields/", settings.custom_field_new, name="custom_field_new"),
     path(
         "settings/api-keys/<int:key_id>/revoke/",
         settings.api_key_revoke_view,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 
-from crm.models import ListKind, TaskKind, Workspace
+from crm.models import CustomFieldType, ListKind, Role, TaskKind, Workspace
 from crm.web.forms.leads import choice_field, member_choices
 
 
@@ -84,3 +85,41 @@ class ApiKeyForm(forms.Form):
     name = forms.CharField(
         required=False, widget=forms.TextInput(attrs={"placeholder": "e.g. Zapier, my laptop"})
     )
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"placeholder": "name@company.com"}))
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+
+
+class CustomFieldForm(forms.Form):
+    label = forms.CharField(
+        max_length=80, widget=forms.TextInput(attrs={"placeholder": "Seniority"})
+    )
+    key = forms.CharField(
+        max_length=40,
+        required=False,
+        help_text="Column name for imports and the API; made from the label when empty.",
+    )
+    field_type = forms.ChoiceField(choices=CustomFieldType.choices, initial=CustomFieldType.TEXT)
+    entity = forms.ChoiceField(
+        choices=[("lead", "Leads"), ("company", "Companies")], required=False, label="On"
+    )
+    choices = forms.CharField(
+        required=False,
+        help_text="For a choice field: the options, separated by commas.",
+        widget=forms.TextInput(attrs={"placeholder": "C-level, VP, Director"}),
+    )
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        key = data.get("key") or re.sub(r"[^a-z0-9]+", "_", data.get("label", "").lower()).strip(
+            "_"
+        )
+        return {
+            "key": key,
+            "label": data.get("label", ""),
+            "field_type": data.get("field_type", CustomFieldType.TEXT),
+            "entity": data.get("entity") or "lead",
+            "choices": [c for c in (data.get("choices") or "").split(",") if c.strip()],
+        }

@@ -17,7 +17,7 @@ from crm.selectors.leads import lead_get
 from crm.selectors.records import custom_fields_of, lead_timeline, tasks_list
 from crm.services.activities import note_add
 from crm.services.companies import company_resolve
-from crm.services.leads import lead_update
+from crm.services.leads import lead_delete, lead_update
 from crm.services.tasks import task_create
 from crm.web.access import signed_in_user, workspace_view
 from crm.web.errors import form_add_domain_error
@@ -140,3 +140,15 @@ def lead_task_add(request: HttpRequest, lead_id: int) -> HttpResponse:
             messages.success(request, "Task added.")
             return redirect("crm:lead", ws=workspace.slug, lead_id=lead.pk)
     return _page(request, lead, task_form=form, task_form_open=True)
+
+
+@require_POST
+@workspace_view
+def lead_delete_view(request: HttpRequest, lead_id: int) -> HttpResponse:
+    """Delete a lead for good (with its timeline and tasks), then back to the table."""
+    workspace = request.workspace  # type: ignore[attr-defined]
+    lead = lead_get(workspace=workspace, lead_id=lead_id)
+    name = str(lead)
+    lead_delete(lead=lead)
+    messages.success(request, f"{name} was deleted.")
+    return redirect("crm:leads", ws=workspace.slug)

@@ -1,44 +1,81 @@
-"""Workspace settings: the user's API keys (token shown once) and who is on the team."""
+"""Workspace settings: the user's API keys (token shown once), the team, custom fields.
+
+Everyone sees the page; owners and admins change the team and the custom fields. A new
+member's generated password is shown once, like an API key, for the admin to hand over.
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from crm.errors import DomainError
-from crm.models import ApiKey
+from crm.models import ApiKey, CustomFieldDefinition, Role
 from crm.selectors.records import api_keys_of
-from crm.selectors.workspaces import workspace_members
 from crm.services.api_keys import api_key_create, api_key_revoke
+from crm.services.custom_fields import custom_field_define
+from crm.services.workspaces import membership_add, membership_remove, user_get_or_create
 from crm.web.access import signed_in_user, workspace_view
 from crm.web.errors import form_add_domain_error
-from crm.web.forms.records import ApiKeyForm
+from crm.web.forms.records import ApiKeyForm, CustomFieldForm, MemberForm
 
 # The new token survives one redirect in the session, then is gone for good.
 NEW_TOKEN_KEY = "kindling_new_api_token"
 
 
-def _render(request: HttpRequest, form: ApiKeyForm) -> HttpResponse:
+# One-time secrets survive one redirect in the session, then are gone for good.
+NEW_MEMBER_KEY = "kindling_new_member_password"
+
+
+def _is_admin(request: HttpRequest) -> bool:
+    return request.membership.role in (Role.OWNER, Role.ADMIN)  # type: ignore[attr-defined]
+
+
+def _render(
+    request: HttpRequest,
+    form: ApiKeyForm | None = None,
+    *,
+    member_form: MemberForm | None = None,
+    field_form: CustomFieldForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     workspace = request.workspace  # type: ignore[attr-defined]
-    members = workspace_members(workspace=workspace)
-    roles = {m.user_id: m.get_role_display() for m in workspace.memberships.all()}
+    memberships = workspace.memberships.select_related("user").order_by("user__email")
     return render(
         request,
         "crm/settings/index.html",
         {
             "keys": api_keys_of(workspace=workspace, user=signed_in_user(request)),
             "new_token": request.session.pop(NEW_TOKEN_KEY, None),
-            "members": [(u, roles.get(u.pk, "")) for u in members],
-            "form": form,
+            "new_member": request.session.pop(NEW_MEMBER_KEY, None),
+            "memberships": memberships,
+            "roles": Role.choices,
+            "is_admin": _is_admin(request),
+            "is_owner": request.membership.role == Role.OWNER,  # type: ignore[attr-defined]
+            "form": form or ApiKeyForm(),
+            "member_form": member_form or MemberForm(),
+            "field_form": field_form or CustomFieldForm(),
+            "custom_fields": CustomFieldDefinition.objects.filter(workspace=workspace).order_by(
+                "entity", "label"
+            ),
         },
+        status=status,
     )
+
+
+def _refuse_unless_admin(request: HttpRequest) -> HttpResponse | None:
+    if _is_admin(request):
+        return None
+    messages.error(request, "Only owners and admins change the team and the custom fields.")
+    return redirect("crm:settings", ws=request.workspace.slug)  # type: ignore[attr-defined]
 
 
 @workspace_view
 def settings_page(request: HttpRequest) -> HttpResponse:
-    return _render(request, ApiKeyForm())
+    return _render(request)
 
 
 @require_POST
@@ -55,7 +92,7 @@ def api_key_new(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as exc:
         form_add_domain_error(form, exc)
-        return _render(request, form)
+        return _render(request, form, status=422)
     request.session[NEW_TOKEN_KEY] = token
     messages.success(
         request, f"API key “{key.name}” created. Copy it now: it will not be shown again."
@@ -71,4 +108,77 @@ def api_key_revoke_view(request: HttpRequest, key_id: int) -> HttpResponse:
     key = get_object_or_404(ApiKey, pk=key_id, workspace=workspace, user=signed_in_user(request))
     api_key_revoke(key=key)
     messages.success(request, f"API key “{key.name}” was revoked.")
+    return redirect("crm:settings", ws=workspace.slug)
+
+
+@require_POST
+@workspace_view
+def member_add(request: HttpRequest) -> HttpResponse:
+    """Add a person by email (created with a one-time password when new) or change their role."""
+    if refused := _refuse_unless_admin(request):
+        return refused
+    workspace = request.workspace  # type: ignore[attr-defined]
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        return _render(request, member_form=form, status=422)
+    role = form.cleaned_data["role"]
+    if role == Role.OWNER and request.membership.role != Role.OWNER:  # type: ignore[attr-defined]
+        form.add_error("role", "Only an owner can make someone an owner.")
+        return _render(request, member_form=form, status=422)
+    try:
+        with transaction.atomic():
+            user, password = user_get_or_create(email=form.cleaned_data["email"])
+            membership_add(workspace=workspace, user=user, role=role)
+    except DomainError as exc:
+        form_add_domain_error(form, exc)
+        return _render(request, member_form=form, status=exc.status)
+    if password:
+        request.session[NEW_MEMBER_KEY] = {"email": user.email, "password": password}
+    messages.success(request, f"{user.email} is {Role(role).label.lower()} of {workspace.name}.")
+    return redirect("crm:settings", ws=workspace.slug)
+
+
+@require_POST
+@workspace_view
+def member_change(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Change a member's role (``role``) or take them out (``remove``)."""
+    if refused := _refuse_unless_admin(request):
+        return refused
+    workspace = request.workspace  # type: ignore[attr-defined]
+    membership = get_object_or_404(workspace.memberships.select_related("user"), user_id=user_id)
+    is_owner = request.membership.role == Role.OWNER  # type: ignore[attr-defined]
+    role = request.POST.get("role", "")
+    if not is_owner and (membership.role == Role.OWNER or role == Role.OWNER):
+        messages.error(request, "Only an owner can change an owner or make someone an owner.")
+        return redirect("crm:settings", ws=workspace.slug)
+    try:
+        if "remove" in request.POST:
+            membership_remove(workspace=workspace, user=membership.user)
+            messages.success(request, f"{membership.user.email} left {workspace.name}.")
+        else:
+            membership_add(workspace=workspace, user=membership.user, role=role)
+            messages.success(request, f"{membership.user.email} is now {Role(role).label.lower()}.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("crm:settings", ws=workspace.slug)
+
+
+@require_POST
+@workspace_view
+def custom_field_new(request: HttpRequest) -> HttpResponse:
+    """Define a custom field on leads or companies (typed: text, number, date, choice)."""
+    if refused := _refuse_unless_admin(request):
+        return refused
+    workspace = request.workspace  # type: ignore[attr-defined]
+    form = CustomFieldForm(request.POST)
+    if not form.is_valid():
+        return _render(request, field_form=form, status=422)
+    try:
+        definition = custom_field_define(workspace=workspace, **form.service_data())
+    except DomainError as exc:
+        form_add_domain_error(form, exc)
+        if not form.errors:
+            form.add_error(None, exc.message)
+        return _render(request, field_form=form, status=exc.status)
+    messages.success(request, f"Custom field “{definition.label}” added.")
     return redirect("crm:settings", ws=workspace.slug)

@@ -151,3 +151,13 @@ def test_logout_is_a_post_and_ends_the_session(web, workspace):
     response = web.post(reverse("logout"))
     assert response.status_code == 302
     assert web.get(reverse("crm:dashboard", kwargs={"ws": "acme"})).status_code == 302
+
+
+def test_the_dashboard_is_current_only_on_itself(workspace):
+    def active(path: str) -> list[str]:
+        sections = nav_sections(ws="acme", path=path)
+        return [link.label for _, group in sections for link in group if link.active]
+
+    assert active("/w/acme/") == ["Dashboard"]
+    assert active("/w/acme/settings/") == []
+    assert active("/w/acme/pipeline/reports/") == ["Pipeline"]
