@@ -111,14 +111,16 @@ def public_get(
     resolve: Resolve = system_resolve,
     verify: ssl.SSLContext | bool = True,
     accept: Iterable[str] = ("*/*",),
+    max_redirects: int = MAX_REDIRECTS,
 ) -> Fetched:
     """GET ``url`` if it and every redirect lead to public addresses; raise UnsafeURL if not.
 
-    Connection and HTTP errors raise FetchFailed; any HTTP status is returned as is.
+    Connection and HTTP errors raise FetchFailed; any HTTP status is returned as is (with
+    ``max_redirects=0`` a redirect too, for protocols that forbid following them).
     """
     current = url
     with httpx.Client(timeout=timeout, verify=verify, follow_redirects=False) as client:
-        for _ in range(MAX_REDIRECTS + 1):
+        for hop in range(max_redirects + 1):
             scheme, host, port = _split(current)
             address = _checked_address(host, port, resolve)
             parts = urlsplit(current)
@@ -133,7 +135,11 @@ def public_get(
                 with client.stream(
                     "GET", pinned, headers=headers, extensions={"sni_hostname": host}
                 ) as response:
-                    if response.is_redirect and "location" in response.headers:
+                    if (
+                        response.is_redirect
+                        and "location" in response.headers
+                        and hop < max_redirects
+                    ):
                         current = urljoin(current, response.headers["location"])
                         continue
                     body, truncated = _read(response, max_bytes)
@@ -146,7 +152,7 @@ def public_get(
                     )
             except httpx.HTTPError as exc:
                 raise FetchFailed(f"{host}: {exc}") from None
-    raise FetchFailed(f"More than {MAX_REDIRECTS} redirects from {url}.")
+    raise FetchFailed(f"More than {max_redirects} redirects from {url}.")
 
 
 def _read(response: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:

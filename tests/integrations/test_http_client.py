@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import functools
 import ssl
 import threading
 from collections.abc import Iterator
@@ -16,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from integrations.http import FetchFailed, UnsafeURL, public_get
+from outreach.deliverability.mta_sts_fetch import mta_sts_policy_fetch
 
 POLICY = b"version: STSv1\nmode: enforce\nmx: mail.example.test\nmax_age: 86400\n"
 
@@ -190,3 +193,29 @@ def test_https_checks_the_certificate_against_the_name_not_the_pinned_address(tm
         with pytest.raises(FetchFailed):
             # Same server, but its certificate is not for this name.
             public_get(f"https://other.example.test:{https_port}/", resolve=_loopback, verify=trust)
+
+
+def test_the_mta_sts_policy_is_fetched_over_https_without_redirects(tmp_path, settings):
+    ca, cert, key = _certificates(tmp_path, "mta-sts.example.test")
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_context.load_cert_chain(cert, key)
+    trust = ssl.create_default_context(cafile=str(ca))
+    settings.OUTBOUND_HTTP_ALLOW_PRIVATE = ["mta-sts.example.test"]
+    for https_port in _serve(server_context):
+        fetch = functools.partial(
+            mta_sts_policy_fetch, resolve=_loopback, verify=trust, port=https_port
+        )
+        assert asyncio.run(fetch("example.test")) == POLICY.decode()
+        # The RFC forbids following redirects: a policy behind one is no policy.
+        assert (
+            public_get(
+                f"https://mta-sts.example.test:{https_port}/hop",
+                resolve=_loopback,
+                verify=trust,
+                max_redirects=0,
+            ).status
+            == 301
+        )
+        # Without the allowance, the same name on a private address is never fetched.
+        settings.OUTBOUND_HTTP_ALLOW_PRIVATE = []
+        assert asyncio.run(fetch("example.test")) is None
