@@ -330,4 +330,7 @@ def demo_load(*, leads: int = 300, seed: int = 42) -> Workspace:
         from pipelines.demo import pipeline_demo_load
 
         pipeline_demo_load(workspace=workspace, leads=created, actor=actor)
+        from outreach.demo import outreach_demo_load
+
+        outreach_demo_load(workspace=workspace, leads=created, actor=actor)
     return workspace

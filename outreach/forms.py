@@ -6,7 +6,6 @@ import datetime as dt
 
 from django import forms
 
-from crm.models import LeadList
 from outreach.models import Mailbox, SendingDomain
 
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
@@ -26,6 +25,12 @@ class MailboxForm(forms.Form):
     domain = forms.ModelChoiceField(queryset=SendingDomain.objects.none())
     address = forms.EmailField()
     display_name = forms.CharField(max_length=120, required=False)
+    signature = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Plain text."
+    )
+    dkim_selector = forms.CharField(
+        max_length=63, required=False, help_text="The DKIM selector it signs with, e.g. google."
+    )
     transport = forms.ChoiceField(choices=[("capture", "Capture (send nothing)"), ("smtp", "SMTP")])
     smtp_host = forms.CharField(required=False)
     smtp_port = forms.IntegerField(initial=587, min_value=1, max_value=65535)
@@ -64,6 +69,47 @@ class MailboxForm(forms.Form):
         return data
 
 
+class MailboxEditForm(MailboxForm):
+    """An existing mailbox's settings; its address and domain stay, blank passwords are kept."""
+
+    def __init__(self, *args, workspace, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, workspace=workspace, **kwargs)
+        del self.fields["domain"], self.fields["address"]
+        for name in ("smtp_password", "imap_password"):
+            self.fields[name].help_text = "Write-only: leave blank to keep the stored one."
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class PolicyForm(forms.Form):
+    pause_on_failure = forms.BooleanField(
+        required=False, label="Pause a domain that fails a required check (resume it once fixed)"
+    )
+    ip_blocklists = forms.CharField(
+        required=False,
+        label="IP blocklists",
+        help_text="DNSBL zones, one a line (e.g. zen.spamhaus.org). Checked for the SMTP hosts.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    domain_blocklists = forms.CharField(
+        required=False,
+        label="Domain blocklists",
+        help_text="One a line (e.g. dbl.spamhaus.org).",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    dns_nameserver = forms.CharField(
+        required=False, label="DNS server", help_text="IP address; empty: the system's resolver."
+    )
+    dns_port = forms.IntegerField(min_value=1, max_value=65535, initial=53, label="DNS port")
+
+    def service_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in ("ip_blocklists", "domain_blocklists"):
+            data[name] = [z for z in data[name].replace(",", " ").split() if z]
+        return data
+
+
 class SequenceForm(forms.Form):
     name = forms.CharField(max_length=120)
     mailboxes = forms.ModelMultipleChoiceField(
@@ -79,19 +125,70 @@ class SequenceForm(forms.Form):
         self.fields["mailboxes"].queryset = workspace.mailboxes.order_by("address")
 
 
-class StepForm(forms.Form):
-    subject = forms.CharField(
-        max_length=500, required=False, help_text="{{first_name|there}}, {Hi|Hello}, {{slot1}}…"
+class StepSettingsForm(forms.Form):
+    """When a step goes; the email's text is a VariantForm beside it."""
+
+    delay_days = forms.IntegerField(
+        min_value=0,
+        max_value=365,
+        initial=3,
+        label="Wait (days)",
+        help_text="After the previous step.",
     )
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}))
-    delay_days = forms.IntegerField(min_value=0, max_value=365, initial=3)
-    business_days = forms.BooleanField(required=False)
+    business_days = forms.BooleanField(required=False, label="Count business days only")
     same_thread = forms.BooleanField(required=False, label="Reply in the same thread")
 
 
-class EnrollListForm(forms.Form):
-    lead_list = forms.ModelChoiceField(queryset=LeadList.objects.none(), label="Enroll a list")
+class VariantForm(forms.Form):
+    subject = forms.CharField(
+        max_length=500,
+        required=False,
+        help_text="Empty in a same-thread follow-up: it goes as “Re:” the thread's subject.",
+    )
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "true"}),
+        max_length=50_000,
+        required=False,
+        help_text="{{first_name|there}} · {{company}} · {{slot1}} {{slot2}} {{slot3}} · "
+        "{Hi|Hello} picks one per lead.",
+    )
+    body_html = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=100_000,
+        required=False,
+        label="HTML version (optional)",
+        help_text="Simple HTML; the plain-text part is generated from it when the body is empty.",
+    )
 
-    def __init__(self, *args, workspace, **kwargs):  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        self.fields["lead_list"].queryset = workspace.lead_lists.order_by("name")
+
+class SlotsForm(forms.Form):
+    slot1 = forms.CharField(max_length=2000, required=False, label="Slot 1 · subject")
+    slot2 = forms.CharField(
+        max_length=2000,
+        required=False,
+        label="Slot 2 · intro line",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    slot3 = forms.CharField(max_length=2000, required=False, label="Slot 3 · PS line")
+
+
+class IdsField(forms.Field):
+    """A repeated ``name=12&name=13`` of record ids; anything else is a form error."""
+
+    def to_python(self, value):  # type: ignore[no-untyped-def]
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        ids = []
+        for v in values:
+            if not str(v).isdigit():
+                raise forms.ValidationError("Not a record id.")
+            ids.append(int(v))
+        return ids
+
+
+class EnrollSelectionForm(forms.Form):
+    lead_ids = IdsField(widget=forms.MultipleHiddenInput, required=False)
+
+
+class EnrollmentBulkForm(forms.Form):
+    enrollment_ids = IdsField(widget=forms.MultipleHiddenInput, required=False)
+    action = forms.ChoiceField(choices=[("pause", "Pause"), ("resume", "Resume"), ("stop", "Stop")])

@@ -18,4 +18,14 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
         "options": {"queue": "inbox", "expires": 240},
     },
+    "outreach-check-domains-daily": {
+        "task": "outreach.tasks.check_all_domains",
+        "schedule": crontab(hour=5, minute=17),  # daily, before the working day in Europe
+        "options": {"queue": "dns", "expires": 3600},
+    },
+    "outreach-recheck-unfinished-domains": {
+        "task": "outreach.tasks.check_unfinished_domains",
+        "schedule": crontab(minute=47),  # hourly: "could not check — will retry"
+        "options": {"queue": "dns", "expires": 1800},
+    },
 }

@@ -46,6 +46,9 @@ class PauseIn(InputSchema):
 class MailboxSettings(InputSchema):
     display_name: str | None = Field(None, max_length=120)
     signature: str | None = Field(None, max_length=5000)
+    dkim_selector: str | None = Field(
+        None, max_length=63, description="DKIM selector it signs with; empty: discovered."
+    )
     transport: str | None = Field(None, pattern="^(smtp|capture)$")
     smtp_host: str | None = Field(None, max_length=253)
     smtp_port: int | None = Field(None, ge=1, le=65535)
@@ -79,6 +82,7 @@ class MailboxOut(Schema):
     address: str
     display_name: str
     signature: str
+    dkim_selector: str
     transport: str
     smtp_host: str
     smtp_port: int

@@ -1,4 +1,4 @@
-"""Thin Celery tasks: ids in, a service call, nothing else. Queues: "send" and "inbox"."""
+"""Thin Celery tasks: ids in, a service call, nothing else. Queues: "send", "inbox", "dns"."""
 
 from __future__ import annotations
 
@@ -60,3 +60,39 @@ def sync_inbox_task(mailbox_id: int) -> dict:
         # The next scheduled sync tries again; the mailbox page shows the last sync time.
         logger.warning("Inbox sync of mailbox %s failed: %s", mailbox_id, exc)
         return {"error": 1}
+
+
+# -- deliverability checks (queue "dns", routed by the "outreach.tasks.check_*" names) --------
+
+
+@shared_task(name="outreach.tasks.check_domain", ignore_result=True)
+def check_domain_task(domain_id: int, trigger: str = "manual") -> str:
+    from outreach.models import SendingDomain
+    from outreach.services.domain_checks import domain_check_run
+
+    domain = SendingDomain.objects.select_related("workspace").filter(pk=domain_id).first()
+    if domain is None:
+        return ""  # deleted since it was queued
+    return domain_check_run(domain=domain, trigger=trigger).status
+
+
+@shared_task(name="outreach.tasks.check_all_domains", ignore_result=True)
+def check_all_domains_task() -> int:
+    """The daily run: one check task per sending domain, every workspace."""
+    from outreach.selectors.domain_checks import domain_ids_to_check
+
+    ids = domain_ids_to_check()
+    for domain_id in ids:
+        check_domain_task.apply_async((domain_id, "daily"), queue="dns")
+    return len(ids)
+
+
+@shared_task(name="outreach.tasks.check_unfinished_domains", ignore_result=True)
+def check_unfinished_domains_task() -> int:
+    """Domains whose last check DNS could not finish ("could not check — will retry")."""
+    from outreach.selectors.domain_checks import domain_ids_to_retry
+
+    ids = domain_ids_to_retry()
+    for domain_id in ids:
+        check_domain_task.apply_async((domain_id, "retry"), queue="dns")
+    return len(ids)

@@ -5,8 +5,8 @@ One router per concern, gathered in ``router``.
 
 from ninja import Router
 
-from outreach.api import mailboxes, sequences, suppressions
+from outreach.api import domains, mailboxes, sequences, suppressions
 
 router = Router(tags=["outreach"])
-for _module in (mailboxes, sequences, suppressions):
+for _module in (mailboxes, domains, sequences, suppressions):
     router.add_router("", _module.router)

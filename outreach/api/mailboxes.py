@@ -18,11 +18,8 @@ from outreach.schemas import (
 )
 from outreach.selectors import domain_get, domains_of, mailbox_get, mailboxes_of
 from outreach.services.connection_test import mailbox_test_connection
-from outreach.services.domains import (
-    sending_domain_create,
-    sending_domain_pause,
-    sending_domain_resume,
-)
+from outreach.services.domain_checks import sending_domain_add
+from outreach.services.domains import sending_domain_pause, sending_domain_resume
 from outreach.services.mailboxes import (
     mailbox_create,
     mailbox_pause,
@@ -38,9 +35,13 @@ def domains_view(request: ApiRequest):
     return domains_of(workspace=request.workspace)
 
 
-@router.post("/sending-domains", response={201: DomainOut, **errors(409, 422)})
+@router.post(
+    "/sending-domains",
+    response={201: DomainOut, **errors(409, 422)},
+    description="Adds the domain (its warm-up starts) and queues its first DNS check.",
+)
 def domain_create_view(request: ApiRequest, payload: DomainIn):
-    domain = sending_domain_create(
+    domain = sending_domain_add(
         workspace=request.workspace,
         domain=payload.domain,
         timezone_name=payload.timezone,

@@ -1,4 +1,5 @@
-"""/sequences and /enrollments: steps, variants, activation, enrollment, preview and results."""
+"""/sequences: create, change, activate, pause, resume, stop; steps and variants; results and
+replies. The step editor and the enrollments have their own modules on this router."""
 
 from __future__ import annotations
 
@@ -6,48 +7,42 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 from ninja.responses import Status
 
-from crm.api.caller import ApiRequest, actor_of
+from crm.api.caller import ApiRequest
 from crm.api.schemas.common import errors
 from crm.errors import ValidationFailed
-from crm.selectors.records import list_get
-from outreach.models import Mailbox, Step
-from outreach.rendering.preview import enrollment_preview
-from outreach.schemas import (
-    EnrollIn,
-    EnrollmentOut,
-    EnrollOut,
-    PreviewOut,
+from outreach.api import enrollments, sequence_steps
+from outreach.api.sequence_schemas import (
+    PositiveIn,
+    ReplyOut,
     ResultsOut,
-    SequenceIn,
-    SequenceOut,
-    StepIn,
-    StepOut,
-    VariantIn,
-    VariantOut,
+    SequenceUpdateIn,
+    StoppedOut,
 )
-from outreach.selectors import (
-    enrollment_get,
-    enrollments_of,
-    sequence_get,
+from outreach.models import Mailbox, Step
+from outreach.schemas import SequenceIn, SequenceOut, StepIn, StepOut, VariantIn, VariantOut
+from outreach.selectors import sequence_get, sequences_of
+from outreach.selectors.results import (
+    reply_get,
+    sequence_daily,
+    sequence_replies,
     sequence_results,
-    sequences_of,
 )
-from outreach.services.enrollments import (
-    enrollment_pause,
-    enrollment_resume,
-    enrollment_stop,
-    enrollments_add,
-    enrollments_add_from_list,
-)
+from outreach.services.replies import reply_mark_positive
 from outreach.services.sequences import (
     sequence_activate,
     sequence_create,
     sequence_pause,
+    sequence_resume,
+    sequence_stop,
+    sequence_update,
     step_add,
     variant_add,
 )
 
 router = Router(tags=["sequences"])
+# The editor's and the enrollments' endpoints live in their own modules, on this router.
+router.add_router("", sequence_steps.router)
+router.add_router("", enrollments.router)
 
 
 @router.get("/sequences", response={200: list[SequenceOut], **errors()})
@@ -92,7 +87,7 @@ def variant_add_view(request: ApiRequest, sequence_id: int, step_id: int, payloa
 
 @router.post(
     "/sequences/{sequence_id}/activate",
-    response={200: SequenceOut, **errors(404, 422)},
+    response={200: SequenceOut, **errors(404, 409, 422)},
     description="Refused (422) with every problem listed: unknown variables by step, and the "
     "leads whose values are empty for a variable without fallback.",
 )
@@ -107,78 +102,68 @@ def sequence_pause_view(request: ApiRequest, sequence_id: int):
     return sequence_pause(sequence=sequence)
 
 
-@router.get("/sequences/{sequence_id}/results", response={200: ResultsOut, **errors(404)})
-def sequence_results_view(request: ApiRequest, sequence_id: int):
+@router.post(
+    "/sequences/{sequence_id}/resume",
+    response={200: SequenceOut, **errors(404, 409, 422)},
+    description="Send again after a pause; refused (422) like an activation when a problem "
+    "appeared meanwhile.",
+)
+def sequence_resume_view(request: ApiRequest, sequence_id: int):
     sequence = sequence_get(workspace=request.workspace, sequence_id=sequence_id)
-    return sequence_results(sequence=sequence)
+    return sequence_resume(sequence=sequence)
 
 
 @router.post(
-    "/sequences/{sequence_id}/enrollments",
-    response={200: EnrollOut, **errors(404, 409, 422)},
-    description="Give lead_ids or a list_id. Leads that may not be emailed are skipped with "
-    "the reason (suppressed, do-not-contact, invalid email, already active elsewhere).",
+    "/sequences/{sequence_id}/stop",
+    response={200: StoppedOut, **errors(404)},
+    description="End the sequence for good: every live enrollment stops.",
 )
-def enroll_view(request: ApiRequest, sequence_id: int, payload: EnrollIn):
+def sequence_stop_view(request: ApiRequest, sequence_id: int):
     sequence = sequence_get(workspace=request.workspace, sequence_id=sequence_id)
-    if (payload.lead_ids is None) == (payload.list_id is None):
-        raise ValidationFailed.field("lead_ids", "Give either lead_ids or list_id.")
-    if payload.list_id is not None:
-        lead_list = list_get(workspace=request.workspace, list_id=payload.list_id)
-        report = enrollments_add_from_list(
-            sequence=sequence, lead_list=lead_list, actor=actor_of(request)
-        )
-    else:
-        slots = {int(k): v for k, v in (payload.slots or {}).items() if k.isdigit()}
-        report = enrollments_add(
-            sequence=sequence, lead_ids=payload.lead_ids or [], actor=actor_of(request), slots=slots
-        )
-    return {
-        "added": len(report.added),
-        "enrollment_ids": report.added,
-        "skipped": [{"lead_id": lead_id, "reason": reason} for lead_id, reason in report.skipped],
-    }
+    stopped = sequence_stop(sequence=sequence)
+    return {"status": sequence.status, "enrollments_stopped": stopped}
 
 
-@router.get(
-    "/sequences/{sequence_id}/enrollments", response={200: list[EnrollmentOut], **errors(404)}
-)
-def enrollments_view(request: ApiRequest, sequence_id: int, limit: int = 100, offset: int = 0):
+@router.patch("/sequences/{sequence_id}", response={200: SequenceOut, **errors(404, 422)})
+def sequence_update_view(request: ApiRequest, sequence_id: int, payload: SequenceUpdateIn):
     sequence = sequence_get(workspace=request.workspace, sequence_id=sequence_id)
-    limit = max(1, min(limit, 500))
-    return enrollments_of(sequence=sequence)[offset : offset + limit]
-
-
-@router.get(
-    "/enrollments/{enrollment_id}/preview",
-    response={200: PreviewOut, **errors(404, 422)},
-    description="The exact email (headers and body) of a step for this lead; step from 1, "
-    "default the next one.",
-)
-def enrollment_preview_view(request: ApiRequest, enrollment_id: int, step: int | None = None):
-    enrollment = enrollment_get(workspace=request.workspace, enrollment_id=enrollment_id)
-    return enrollment_preview(
-        enrollment=enrollment, step_position=None if step is None else step - 1
+    mailboxes = None
+    if payload.mailbox_ids is not None:
+        mailboxes = list(
+            Mailbox.objects.filter(workspace=request.workspace, pk__in=payload.mailbox_ids)
+        )
+        if len(mailboxes) != len(set(payload.mailbox_ids)):
+            raise ValidationFailed.field("mailbox_ids", "No such mailbox in this workspace.")
+    options = payload.dict(exclude_none=True, exclude={"name", "mailbox_ids"})
+    return sequence_update(
+        sequence=sequence, name=payload.name, mailboxes=mailboxes, options=options
     )
 
 
-@router.post(
-    "/enrollments/{enrollment_id}/pause", response={200: EnrollmentOut, **errors(404, 409)}
+@router.get(
+    "/sequences/{sequence_id}/results",
+    response={200: ResultsOut, **errors(404)},
+    description="Enrolled, sent, replied, positive, bounced and unsubscribed for the sequence "
+    "and per step and variant, with rates, and sends and replies per day (30 days).",
 )
-def enrollment_pause_view(request: ApiRequest, enrollment_id: int):
-    enrollment = enrollment_get(workspace=request.workspace, enrollment_id=enrollment_id)
-    return enrollment_pause(enrollment=enrollment, reason="Paused by hand")
+def sequence_results_view(request: ApiRequest, sequence_id: int):
+    sequence = sequence_get(workspace=request.workspace, sequence_id=sequence_id)
+    results = sequence_results(sequence=sequence)
+    return {**results, "daily": sequence_daily(sequence=sequence)}
+
+
+@router.get("/sequences/{sequence_id}/replies", response={200: list[ReplyOut], **errors(404)})
+def sequence_replies_view(request: ApiRequest, sequence_id: int, limit: int = 100, offset: int = 0):
+    sequence = sequence_get(workspace=request.workspace, sequence_id=sequence_id)
+    limit, offset = max(1, min(limit, 500)), max(0, offset)
+    return sequence_replies(sequence=sequence)[offset : offset + limit]
 
 
 @router.post(
-    "/enrollments/{enrollment_id}/resume", response={200: EnrollmentOut, **errors(404, 409)}
+    "/replies/{inbound_id}/positive",
+    response={200: ReplyOut, **errors(404, 422)},
+    description="Mark a reply positive (interested), or take the mark back with false.",
 )
-def enrollment_resume_view(request: ApiRequest, enrollment_id: int):
-    enrollment = enrollment_get(workspace=request.workspace, enrollment_id=enrollment_id)
-    return enrollment_resume(enrollment=enrollment)
-
-
-@router.post("/enrollments/{enrollment_id}/stop", response={200: EnrollmentOut, **errors(404, 409)})
-def enrollment_stop_view(request: ApiRequest, enrollment_id: int):
-    enrollment = enrollment_get(workspace=request.workspace, enrollment_id=enrollment_id)
-    return enrollment_stop(enrollment=enrollment, reason="Stopped by hand")
+def reply_positive_view(request: ApiRequest, inbound_id: int, payload: PositiveIn):
+    reply = reply_get(workspace=request.workspace, inbound_id=inbound_id)
+    return reply_mark_positive(inbound=reply, positive=payload.positive)

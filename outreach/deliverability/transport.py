@@ -96,6 +96,8 @@ class Transport:
         udp = await self._socket(server)
         try:
             return await udp.ask(question, timeout)
+        except TimeoutError:
+            raise  # an OSError too, but a lost or slow reply is asked again, not a failure
         except OSError as exc:
             raise ServerFailed(str(exc)) from exc
 
@@ -112,6 +114,8 @@ class Transport:
 
         try:
             wire = await asyncio.wait_for(exchange(), timeout)
+        except TimeoutError:
+            raise
         except (OSError, asyncio.IncompleteReadError) as exc:
             raise ServerFailed(f"TCP: {exc}") from exc
         if not question.echoed_by(wire):

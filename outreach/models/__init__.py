@@ -1,3 +1,11 @@
+from outreach.models.domain_checks import (
+    CheckAction,
+    CheckStatus,
+    CheckTrigger,
+    DeliverabilityPolicy,
+    DomainCheck,
+    DomainCheckState,
+)
 from outreach.models.domains import DomainState, SendingDomain
 from outreach.models.enrollments import LIVE_STATUSES, Enrollment, EnrollmentStatus
 from outreach.models.mailboxes import Mailbox, MailboxState, Security, Transport
@@ -8,7 +16,13 @@ from outreach.models.suppression import Suppression, SuppressionReason
 
 __all__ = [
     "LIVE_STATUSES",
+    "CheckAction",
+    "CheckStatus",
+    "CheckTrigger",
     "DailyQuota",
+    "DeliverabilityPolicy",
+    "DomainCheck",
+    "DomainCheckState",
     "DomainState",
     "Enrollment",
     "EnrollmentStatus",

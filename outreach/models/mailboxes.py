@@ -36,6 +36,9 @@ class Mailbox(models.Model):
     address = models.CharField(max_length=254)
     display_name = models.CharField(max_length=120, blank=True)
     signature = models.TextField(blank=True)
+    # The DKIM selector its mail is signed with (s= in DKIM-Signature); empty: discovered
+    # among the common selectors by the deliverability checks.
+    dkim_selector = models.CharField(max_length=63, blank=True)
     transport = models.CharField(
         max_length=10, choices=Transport.choices, default=Transport.CAPTURE
     )

@@ -97,6 +97,8 @@ class InboundMessage(models.Model):
     lead = models.ForeignKey(
         Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_messages"
     )
+    # Set by a person reading the reply ("interested"): the figure founders judge a variant by.
+    positive = models.BooleanField(default=False)
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

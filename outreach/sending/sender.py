@@ -26,6 +26,7 @@ from outreach.models import (
     MessageStatus,
     OutboundMessage,
     SequenceStatus,
+    Step,
 )
 from outreach.sending.mime import build_email
 from outreach.sending.transport import DeliveryError, deliver
@@ -176,12 +177,12 @@ def _mark_sent(message: OutboundMessage, raw: bytes) -> None:
         raw_mime=raw.decode("utf-8", errors="replace"),
         error="",
     )
-    Mailbox.objects.filter(pk=message.mailbox_id).update(consecutive_failures=0)
-    enrollment = (
-        Enrollment.objects.select_for_update(of=("self",))
-        .select_related("sequence")
-        .get(pk=message.enrollment_id)
-    )
+    # Written only when there is something to reset: a write on every send would queue all the
+    # mailbox's workers (and its planner) on its row lock. A failure counted while this message
+    # was on the wire may survive this success; the pause rule is a heuristic, not a cap.
+    if message.mailbox.consecutive_failures:
+        Mailbox.objects.filter(pk=message.mailbox_id).update(consecutive_failures=0)
+    enrollment = message.enrollment  # read with its sequence when the message was claimed
     activity_record(
         lead=message.lead,
         kind=ActivityKind.EMAIL_SENT,
@@ -194,24 +195,30 @@ def _mark_sent(message: OutboundMessage, raw: bytes) -> None:
             "message_id": message.message_id,
         },
     )
-    if enrollment.step_position != message.step_position:
-        return  # moved on by hand meanwhile
-    steps = list(enrollment.sequence.steps.order_by("position"))
+    steps = list(
+        Step.objects.filter(sequence_id=enrollment.sequence_id)
+        .order_by("position")
+        .values_list("delay_days", "business_days")
+    )
     following = message.step_position + 1
-    changes: dict = {"step_position": following, "updated_at": now}
+    # Conditional UPDATEs, re-checked under the row lock: an enrollment moved on by hand
+    # meanwhile (another step_position) is left alone, a paused one is not finished.
+    still_there = Enrollment.objects.filter(pk=enrollment.pk, step_position=message.step_position)
+    advance = {"step_position": following, "updated_at": now}
     if following >= len(steps):
-        if enrollment.status == EnrollmentStatus.ACTIVE:
-            changes.update(status=EnrollmentStatus.FINISHED, next_send_at=None)
-    else:
-        nxt = steps[following]
-        zone = window_zone(
-            message.mailbox,
-            message.lead.timezone if enrollment.sequence.use_lead_timezone else "",
+        finished = still_there.filter(status=EnrollmentStatus.ACTIVE).update(
+            **advance, status=EnrollmentStatus.FINISHED, next_send_at=None
         )
-        changes["next_send_at"] = add_days(
-            now, nxt.delay_days, business=nxt.business_days, zone=zone
-        )
-    Enrollment.objects.filter(pk=enrollment.pk).update(**changes)
+        if not finished:
+            still_there.update(**advance)
+        return
+    delay_days, business_days = steps[following]
+    zone = window_zone(
+        message.mailbox, message.lead.timezone if enrollment.sequence.use_lead_timezone else ""
+    )
+    still_there.update(
+        **advance, next_send_at=add_days(now, delay_days, business=business_days, zone=zone)
+    )
 
 
 @dataclass(frozen=True)

@@ -167,3 +167,52 @@ def enrollment_stop(
         stop_reason=reason[:500],
         next_send_at=None,
     )
+
+
+@transaction.atomic
+def enrollment_slots_update(*, enrollment: Enrollment, slots: dict[str, str]) -> Enrollment:
+    """Set this enrollment's slot1–slot3 (subject, intro line, PS line); a blank one is cleared
+    and the lead's own slot, if any, applies again."""
+    unknown = set(slots) - SLOT_NAMES
+    if unknown:
+        raise ValidationFailed.field("slots", f"Slots are {', '.join(sorted(SLOT_NAMES))}.")
+    if enrollment.status not in LIVE_STATUSES:
+        raise Conflict(f"The enrollment is {enrollment.status}; nothing more will be sent.")
+    merged = dict(enrollment.slots or {})
+    for name, value in slots.items():
+        text = " ".join((value or "").split()) if name == "slot1" else (value or "").strip()
+        if len(text) > 2000:
+            raise ValidationFailed.field(name, "At most 2,000 characters.")
+        if text:
+            merged[name] = text
+        else:
+            merged.pop(name, None)
+    Enrollment.objects.filter(pk=enrollment.pk).update(slots=merged, updated_at=timezone.now())
+    enrollment.slots = merged
+    return enrollment
+
+
+BULK_ACTIONS = {"pause", "resume", "stop"}
+
+
+def enrollments_bulk(
+    *, sequence: Sequence, enrollment_ids: list[int], action: str
+) -> tuple[int, list[tuple[int, str]]]:
+    """Pause, resume or stop several enrollments of a sequence; returns how many changed and,
+    for the others, why not (each is its own compare-and-set, so one refusal stops nothing)."""
+    if action not in BULK_ACTIONS:
+        raise ValidationFailed.field("action", f"One of {', '.join(sorted(BULK_ACTIONS))}.")
+    changed, refused = 0, []
+    for enrollment in sequence.enrollments.filter(pk__in=enrollment_ids).order_by("id"):
+        try:
+            if action == "pause":
+                enrollment_pause(enrollment=enrollment, reason="Paused by hand")
+            elif action == "resume":
+                enrollment_resume(enrollment=enrollment)
+            else:
+                enrollment_stop(enrollment=enrollment, reason="Stopped by hand")
+        except Conflict as exc:
+            refused.append((enrollment.pk, exc.message))
+        else:
+            changed += 1
+    return changed, refused

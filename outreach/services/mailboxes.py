@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -13,13 +14,16 @@ from outreach.services.domains import check_timezone
 
 # Fields a user may set; state, counters and sync cursors belong to the engine.
 EDITABLE = {
-    "display_name", "signature", "transport",
+    "display_name", "signature", "dkim_selector", "transport",
     "smtp_host", "smtp_port", "smtp_security", "smtp_username", "smtp_password",
     "imap_host", "imap_port", "imap_security", "imap_username", "imap_password",
     "daily_cap", "ramp_start", "ramp_step", "ramp_starts_on",
     "window_weekdays", "window_start", "window_end", "timezone",
     "gap_min_seconds", "gap_max_seconds",
 }  # fmt: skip
+# RFC 6376 §3.1: a selector is a dot-separated sequence of DNS labels.
+_LABEL = r"[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?"
+_SELECTOR_RE = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*$")
 
 
 def _apply(mailbox: Mailbox, data: dict[str, Any]) -> None:
@@ -39,6 +43,9 @@ def _apply(mailbox: Mailbox, data: dict[str, Any]) -> None:
         errors["window_end"] = ["The window must end after it starts."]
     if not set(mailbox.window_weekdays or []) <= set(range(7)) or not mailbox.window_weekdays:
         errors["window_weekdays"] = ["Pick at least one day, Monday = 0 … Sunday = 6."]
+    mailbox.dkim_selector = (mailbox.dkim_selector or "").strip().lower()
+    if mailbox.dkim_selector and not _SELECTOR_RE.match(mailbox.dkim_selector):
+        errors["dkim_selector"] = ["A selector is one or more DNS labels, e.g. google or s1."]
     if errors:
         raise ValidationFailed("The mailbox settings are not valid.", errors=errors)
     check_timezone(mailbox.timezone)

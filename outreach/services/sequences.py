@@ -1,21 +1,34 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 from django.db import transaction
-from django.db.models import Max
+from django.utils import timezone
 
 from crm.errors import Conflict, ValidationFailed
 from crm.models import CustomFieldDefinition, Workspace
 from outreach.models import (
+    LIVE_STATUSES,
     Enrollment,
     EnrollmentStatus,
     Mailbox,
     Sequence,
     SequenceStatus,
-    Step,
     StepVariant,
 )
 from outreach.rendering.templates import MissingValue, TemplateError, parse, variables_of
 from outreach.rendering.variables import is_known, values_for
+from outreach.services.steps import (
+    step_add,
+    step_move,
+    step_remove,
+    step_update,
+    variant_add,
+    variant_next_label,
+    variant_remove,
+    variant_update,
+)
 
 SEQUENCE_OPTIONS = {
     "stop_on_reply",
@@ -45,51 +58,42 @@ def sequence_create(
 
 
 @transaction.atomic
-def step_add(
+def sequence_update(
     *,
     sequence: Sequence,
-    subject: str,
-    body: str,
-    body_html: str = "",
-    delay_days: int = 0,
-    business_days: bool = False,
-    same_thread: bool = False,
-) -> Step:
-    """Append a step with its first variant ("A"); templates are checked for syntax now."""
-    last = sequence.steps.aggregate(m=Max("position"))["m"]
-    position = 0 if last is None else last + 1
-    if same_thread and position == 0:
-        raise ValidationFailed.field("same_thread", "The first step starts the thread.")
-    step = Step.objects.create(
-        sequence=sequence,
-        position=position,
-        delay_days=delay_days,
-        business_days=business_days,
-        same_thread=same_thread,
-    )
-    variant_add(step=step, label="A", subject=subject, body=body, body_html=body_html)
-    return step
+    name: str | None = None,
+    mailboxes: list[Mailbox] | None = None,
+    options: dict | None = None,
+) -> Sequence:
+    """Rename, change the sending mailboxes or the options. Enrollments keep their mailbox for
+    life, so a mailbox taken off the sequence still sends the leads it already has."""
+    if name is not None:
+        if not name.strip():
+            raise ValidationFailed.field("name", "A sequence needs a name.")
+        sequence.name = name.strip()
+    options = dict(options or {})
+    if set(options) - SEQUENCE_OPTIONS:
+        raise ValidationFailed.field(
+            "options", f"Known options: {', '.join(sorted(SEQUENCE_OPTIONS))}."
+        )
+    for key, value in options.items():
+        setattr(sequence, key, bool(value))
+    if mailboxes is not None:
+        if any(m.workspace_id != sequence.workspace_id for m in mailboxes):
+            raise ValidationFailed.field("mailboxes", "Mailboxes must belong to this workspace.")
+        sequence.mailboxes.set(mailboxes)
+    sequence.save()
+    return sequence
 
 
-@transaction.atomic
-def variant_add(
-    *, step: Step, label: str, subject: str, body: str, body_html: str = ""
-) -> StepVariant:
-    """An A/B variant of a step; enrollments are split evenly between variants."""
-    for field, text in (("subject", subject), ("body", body), ("body_html", body_html)):
-        try:
-            parse(text)
-        except TemplateError as exc:
-            raise ValidationFailed.field(field, str(exc)) from None
-    if not body.strip() and not body_html.strip():
-        raise ValidationFailed.field("body", "An email needs a body.")
-    if not step.same_thread and not subject.strip():
-        raise ValidationFailed.field("subject", "An email that starts a thread needs a subject.")
-    if step.variants.filter(label=label).exists():
-        raise Conflict(f"Variant {label} already exists.")
-    return StepVariant.objects.create(
-        step=step, label=label, subject=subject, body=body, body_html=body_html
-    )
+@dataclass(frozen=True)
+class LeadGap:
+    """An enrolled lead whose values are empty for variables that have no fallback."""
+
+    enrollment_id: int
+    lead_id: int
+    lead_name: str
+    missing: list[str]
 
 
 def sequence_problems(*, sequence: Sequence) -> dict[str, list[str]]:
@@ -118,25 +122,48 @@ def sequence_problems(*, sequence: Sequence) -> dict[str, list[str]]:
                         )
                     elif var.fallback is None:
                         required.add(var.name)
-    if required:
-        enrollments = Enrollment.objects.filter(
-            sequence=sequence, status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED]
-        ).select_related("lead__company", "mailbox")
-        for enrollment in enrollments.iterator(chunk_size=500):
-            values = values_for(
-                lead=enrollment.lead, enrollment=enrollment, mailbox=enrollment.mailbox
-            )
-            empty = sorted(n for n in required if not (values.get(n) or "").strip())
-            if empty:
-                errors.setdefault("leads", []).append(
-                    f"lead {enrollment.lead_id} ({enrollment.lead}): no {', '.join(empty)}"
-                )
+    for gap in _lead_gaps(sequence, required):
+        errors.setdefault("leads", []).append(
+            f"lead {gap.lead_id} ({gap.lead_name}): no {', '.join(gap.missing)}"
+        )
     return errors
+
+
+def _required_variables(sequence: Sequence) -> set[str]:
+    required: set[str] = set()
+    for variant in StepVariant.objects.filter(step__sequence=sequence):
+        for text in (variant.subject, variant.body, variant.body_html):
+            try:
+                nodes = parse(text)
+            except TemplateError:
+                continue
+            required.update(v.name for v in variables_of(nodes) if v.fallback is None)
+    return required
+
+
+def sequence_lead_gaps(*, sequence: Sequence) -> list[LeadGap]:
+    """The live enrollments activation would refuse for, with the variables each lacks."""
+    return list(_lead_gaps(sequence, _required_variables(sequence)))
+
+
+def _lead_gaps(sequence: Sequence, required: set[str]) -> Iterator[LeadGap]:
+    if not required:
+        return
+    enrollments = Enrollment.objects.filter(
+        sequence=sequence, status__in=[EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED]
+    ).select_related("lead__company", "mailbox")
+    for enrollment in enrollments.order_by("id").iterator(chunk_size=500):
+        values = values_for(lead=enrollment.lead, enrollment=enrollment, mailbox=enrollment.mailbox)
+        empty = sorted(n for n in required if not (values.get(n) or "").strip())
+        if empty:
+            yield LeadGap(enrollment.pk, enrollment.lead_id, str(enrollment.lead), empty)
 
 
 @transaction.atomic
 def sequence_activate(*, sequence: Sequence) -> Sequence:
     """Go live, or refuse with every problem listed (see ``sequence_problems``)."""
+    if sequence.status == SequenceStatus.ARCHIVED:
+        raise Conflict("This sequence was stopped for good; create a new one to start again.")
     errors = sequence_problems(sequence=sequence)
     if errors:
         raise ValidationFailed("The sequence cannot be activated yet.", errors=errors)
@@ -158,4 +185,29 @@ def sequence_resume(*, sequence: Sequence) -> Sequence:
     return sequence_activate(sequence=sequence)
 
 
-__all__ = ["MissingValue"]
+@transaction.atomic
+def sequence_stop(*, sequence: Sequence, reason: str = "Sequence stopped") -> int:
+    """End the sequence for good: every live enrollment stops and it takes no new leads.
+    Returns how many enrollments were stopped."""
+    sequence.status = SequenceStatus.ARCHIVED
+    sequence.save(update_fields=["status"])
+    return Enrollment.objects.filter(sequence=sequence, status__in=LIVE_STATUSES).update(
+        status=EnrollmentStatus.STOPPED,
+        stop_reason=reason[:500],
+        next_send_at=None,
+        updated_at=timezone.now(),
+    )
+
+
+# The step editors live in outreach.services.steps; named here too for older imports.
+__all__ = [
+    "MissingValue",
+    "step_add",
+    "step_move",
+    "step_remove",
+    "step_update",
+    "variant_add",
+    "variant_next_label",
+    "variant_remove",
+    "variant_update",
+]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import transaction
 
 from crm.errors import ValidationFailed
@@ -55,14 +57,33 @@ def is_suppressed(*, workspace_id: int, email: str | None) -> bool:
 
 def lead_block_reason(lead: Lead) -> str | None:
     """Why this lead may not be emailed now, or None: the one place that decides it."""
+    return leads_block_reasons([lead]).get(lead.pk)
+
+
+def leads_block_reasons(leads: Iterable[Lead]) -> dict[int, str]:
+    """``lead_block_reason`` for many leads with one query: lead id → reason, for the blocked."""
     from crm.models import EmailStatus
 
-    if lead.do_not_contact:
-        return "do-not-contact"
-    if not lead.email:
-        return "no email address"
-    if lead.email_status == EmailStatus.INVALID:
-        return "invalid email"
-    if is_suppressed(workspace_id=lead.workspace_id, email=lead.email):
-        return "suppressed"
-    return None
+    reasons: dict[int, str] = {}
+    to_check: dict[int, tuple[int, str, str]] = {}  # lead id → (workspace, address, domain)
+    for lead in leads:
+        if lead.do_not_contact:
+            reasons[lead.pk] = "do-not-contact"
+        elif not lead.email:
+            reasons[lead.pk] = "no email address"
+        elif lead.email_status == EmailStatus.INVALID:
+            reasons[lead.pk] = "invalid email"
+        elif "@" in lead.email:
+            address = lead.email.strip().lower()
+            to_check[lead.pk] = (lead.workspace_id, address, address.rsplit("@", 1)[1])
+    if to_check:
+        listed = set(
+            Suppression.objects.filter(
+                workspace_id__in={w for w, _, _ in to_check.values()},
+                value__in={v for _, a, d in to_check.values() for v in (a, d)},
+            ).values_list("workspace_id", "value")
+        )
+        for pk, (workspace_id, address, domain) in to_check.items():
+            if (workspace_id, address) in listed or (workspace_id, domain) in listed:
+                reasons[pk] = "suppressed"
+    return reasons

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from crm.errors import DomainError
@@ -42,4 +42,6 @@ def captured_index(request: HttpRequest) -> HttpResponse:
 def captured_detail(request: HttpRequest, message_id: int) -> HttpResponse:
     workspace = request.workspace  # type: ignore[attr-defined]
     message = message_get(workspace=workspace, message_id=message_id)
+    if not message.raw_mime:
+        raise Http404("Nothing was captured for this message.")
     return render(request, "outreach/captured_detail.html", {"message": message})

@@ -1,4 +1,4 @@
-"""Sequences: the list, a new one, and one sequence (steps, activation, enrollment, results)."""
+"""Sequences: the list, a new one, one sequence (its steps), its settings and its status."""
 
 from __future__ import annotations
 
@@ -7,20 +7,27 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from crm.actors import Actor
 from crm.errors import DomainError
+from crm.selectors.records import lists_all
 from crm.web.access import workspace_view
 from crm.web.errors import form_add_domain_error
-from outreach.forms import EnrollListForm, SequenceForm, StepForm
-from outreach.selectors import enrollments_of, sequence_get, sequence_results, sequences_of
-from outreach.services.enrollments import enrollments_add_from_list
+from outreach.forms import SequenceForm
+from outreach.models import SequenceStatus
+from outreach.selectors import sequence_get, sequences_of
+from outreach.selectors.editor import steps_of
+from outreach.selectors.results import sequence_results
 from outreach.services.sequences import (
     sequence_activate,
     sequence_create,
+    sequence_lead_gaps,
     sequence_pause,
     sequence_problems,
-    step_add,
+    sequence_resume,
+    sequence_stop,
+    sequence_update,
 )
+
+OPTION_FIELDS = ("stop_on_reply", "stop_company_on_reply", "use_lead_timezone", "unsubscribe_line")
 
 
 @workspace_view
@@ -52,54 +59,77 @@ def sequence_new(request: HttpRequest) -> HttpResponse:
 
 @workspace_view
 def sequence_detail(request: HttpRequest, sequence_id: int) -> HttpResponse:
+    """The steps of the sequence, what stops it going live, its leads and options."""
     workspace = request.workspace  # type: ignore[attr-defined]
     sequence = sequence_get(workspace=workspace, sequence_id=sequence_id)
-    step_form = StepForm(request.POST if "add_step" in request.POST else None)
-    enroll_form = EnrollListForm(
-        request.POST if "enroll" in request.POST else None, workspace=workspace
-    )
-    if request.method == "POST":
-        try:
-            if "add_step" in request.POST and step_form.is_valid():
-                step_add(sequence=sequence, **step_form.cleaned_data)
-                return redirect(request.path)
-            if "enroll" in request.POST and enroll_form.is_valid():
-                report = enrollments_add_from_list(
-                    sequence=sequence,
-                    lead_list=enroll_form.cleaned_data["lead_list"],
-                    actor=Actor.of_user(request.user),  # type: ignore[arg-type]
-                )
-                messages.success(
-                    request, f"{len(report.added)} enrolled, {len(report.skipped)} skipped."
-                )
-                for lead_id, reason in report.skipped[:20]:
-                    messages.warning(request, f"Lead {lead_id} skipped: {reason}")
-                return redirect(request.path)
-        except DomainError as exc:
-            form_add_domain_error(step_form if "add_step" in request.POST else enroll_form, exc)
+    live = sequence.status == SequenceStatus.ACTIVE
+    problems = {} if live else sequence_problems(sequence=sequence)
     context = {
         "sequence": sequence,
-        "steps": list(sequence.steps.prefetch_related("variants")),
+        "tab": "steps",
+        "steps": steps_of(sequence=sequence),
         "results": sequence_results(sequence=sequence),
-        "problems": sequence_problems(sequence=sequence) if sequence.status != "active" else {},
-        "enrollments": enrollments_of(sequence=sequence)[:100],
-        "step_form": step_form,
-        "enroll_form": enroll_form,
+        "problems": {k: v for k, v in problems.items() if k != "leads"},
+        # The same leads as problems["leads"], with their enrollment to fix them on.
+        "gaps": sequence_lead_gaps(sequence=sequence) if "leads" in problems else [],
+        "lists": lists_all(workspace=workspace),
     }
     return render(request, "outreach/sequence.html", context)
+
+
+@workspace_view
+def sequence_settings(request: HttpRequest, sequence_id: int) -> HttpResponse:
+    workspace = request.workspace  # type: ignore[attr-defined]
+    sequence = sequence_get(workspace=workspace, sequence_id=sequence_id)
+    initial = {"name": sequence.name, "mailboxes": list(sequence.mailboxes.all())}
+    initial.update({k: getattr(sequence, k) for k in OPTION_FIELDS})
+    form = SequenceForm(request.POST or None, workspace=workspace, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            sequence_update(
+                sequence=sequence,
+                name=data.pop("name"),
+                mailboxes=list(data.pop("mailboxes")),
+                options=data,
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("outreach:sequence", ws=workspace.slug, sequence_id=sequence.pk)
+    return render(
+        request,
+        "outreach/sequence_settings.html",
+        {"sequence": sequence, "form": form, "tab": "settings"},
+    )
 
 
 @require_POST
 @workspace_view
 def sequence_status(request: HttpRequest, sequence_id: int, action: str) -> HttpResponse:
+    """Activate, pause, resume or stop the whole sequence."""
     workspace = request.workspace  # type: ignore[attr-defined]
     sequence = sequence_get(workspace=workspace, sequence_id=sequence_id)
     try:
         if action == "activate":
             sequence_activate(sequence=sequence)
             messages.success(request, "The sequence is live.")
+        elif action == "resume":
+            sequence_resume(sequence=sequence)
+            messages.success(request, "The sequence sends again.")
         elif action == "pause":
             sequence_pause(sequence=sequence)
+            messages.success(request, "Paused: nothing is sent until you resume.")
+        elif action == "stop":
+            stopped = sequence_stop(sequence=sequence)
+            messages.success(
+                request,
+                f"Stopped for good: {stopped} enrollment{'s' if stopped != 1 else ''} ended.",
+            )
+        else:
+            messages.error(request, f"Unknown action “{action}”.")
     except DomainError as exc:
-        messages.error(request, str(exc))
+        # The page lists every problem (and each lead concerned) under the header.
+        messages.error(request, exc.message)
     return redirect("outreach:sequence", ws=workspace.slug, sequence_id=sequence.pk)

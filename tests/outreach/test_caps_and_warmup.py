@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from outreach.caps import mailbox_cap_on, quota_reserve, quota_used
+from outreach.caps import mailbox_cap_on, quota_reserve, quota_reserve_many, quota_used
 from outreach.models import Enrollment, OutboundMessage
 from outreach.sending.planner import plan_due_sends
 from outreach.services.domains import sending_domain_create
@@ -158,3 +158,30 @@ def test_the_gap_between_sends_spaces_a_mailboxs_messages(workspace, mailbox, ac
     assert 300 <= gap <= 600
     waiting = {e.next_send_at for e in Enrollment.objects.filter(next_send_at__isnull=False)}
     assert waiting == {mailbox.next_free_at}
+
+
+def test_several_units_are_reserved_up_to_what_is_left_and_no_further(
+    workspace, sending_domain, mailbox
+):
+    mailbox.daily_cap, mailbox.ramp_start = 5, 5
+    mailbox.save()
+    day = dt.date(2030, 3, 4)
+    kw = {"mailbox": mailbox, "domain": sending_domain, "mailbox_day": day, "domain_day": day}
+
+    assert quota_reserve_many(**kw, units=3) == (3, None)
+    assert quota_reserve_many(**kw, units=3) == (2, "mailbox")
+    assert quota_reserve_many(**kw, units=1) == (0, "mailbox")
+    assert quota_used("mailbox", mailbox.pk, day) == 5
+    assert quota_used("domain", sending_domain.pk, day) == 5
+
+
+def test_units_the_domain_refuses_go_back_to_the_mailbox(workspace, sending_domain, mailbox):
+    sending_domain.daily_cap = 4
+    sending_domain.save()
+    day = dt.date(2030, 3, 4)
+    kw = {"mailbox": mailbox, "domain": sending_domain, "mailbox_day": day, "domain_day": day}
+
+    assert quota_reserve_many(**kw, units=6) == (4, "domain")
+    assert quota_used("mailbox", mailbox.pk, day) == 4
+    assert quota_reserve_many(**kw, units=2) == (0, "domain")
+    assert quota_used("mailbox", mailbox.pk, day) == 4

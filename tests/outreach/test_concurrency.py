@@ -16,7 +16,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from crm.models import Lead
-from outreach.caps import quota_reserve
+from outreach.caps import quota_reserve, quota_reserve_many
 from outreach.models import DailyQuota, Enrollment, Mailbox, OutboundMessage, SendingDomain
 from outreach.sending.planner import plan_due_sends
 from outreach.sending.sender import send_message
@@ -115,6 +115,27 @@ def test_concurrent_reservations_never_exceed_a_cap(workspace, sending_domain, m
     assert sum(wins.values()) == 7
     assert DailyQuota.objects.get(scope="domain", day=day).used == 7
     assert DailyQuota.objects.get(scope="mailbox", day=day).used == 7
+
+
+def test_concurrent_reservations_of_several_units_never_exceed_a_cap(
+    workspace, sending_domain, mailbox
+):
+    sending_domain.daily_cap = 23
+    sending_domain.save()
+    day = dt.date(2030, 3, 4)
+    granted = Counter()
+
+    def reserve(i):
+        for units in (1, 4, 2, 7, 3, 5):
+            got, _ = quota_reserve_many(
+                mailbox=mailbox, domain=sending_domain, mailbox_day=day, domain_day=day, units=units
+            )
+            granted[i] += got
+
+    in_threads(reserve, n=6)
+    assert sum(granted.values()) == 23
+    assert DailyQuota.objects.get(scope="domain", day=day).used == 23
+    assert DailyQuota.objects.get(scope="mailbox", day=day).used == 23
 
 
 def test_four_planners_and_four_senders_respect_every_cap_and_never_repeat_a_step(

@@ -63,12 +63,12 @@ def test_a_sequence_is_built_and_fed_from_the_page(web, workspace, mailbox):
     assert response.status_code == 302
     url = f"/w/acme/outreach/sequences/{sequence.pk}/"
     web.post(
-        url,
-        {"add_step": "1", "subject": "Hi {{first_name|there}}", "body": "Hello", "delay_days": 0},
+        f"{url}steps/new/",
+        {"subject": "Hi {{first_name|there}}", "body": "Hello", "delay_days": 0},
     )
     lead_list = LeadListFactory(workspace=workspace)
     lead_list.memberships.create(lead=LeadFactory(workspace=workspace))
-    web.post(url, {"enroll": "1", "lead_list": lead_list.pk})
+    web.post(f"{url}enroll/", {"how": "list", "list_id": lead_list.pk})
 
     assert Enrollment.objects.count() == 1
     page = web.get(url)

@@ -12,7 +12,7 @@ from crm.models import Activity, ActivityKind
 from outreach.models import Enrollment, EnrollmentStatus, MessageStatus, OutboundMessage
 from outreach.rendering.compose import render_step, variant_for
 from outreach.sending.planner import plan_due_sends
-from outreach.sending.sender import send_message
+from outreach.sending.sender import _mark_sent, send_message
 from outreach.services.enrollments import enrollments_add
 from tests.factories import CompanyFactory, LeadFactory
 
@@ -125,3 +125,36 @@ def test_the_capture_transport_keeps_the_mime_and_sends_nothing(
     assert smtp_server.received == []
     assert f"Message-ID: {message.message_id}" in message.raw_mime
     assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in message.raw_mime
+
+
+def test_an_enrollment_moved_on_by_hand_meanwhile_is_left_where_it_is(enrolled, smtp_server):
+    with time_machine.travel(MONDAY_10, tick=False):
+        plan_due_sends(now=timezone.now(), enqueue=lambda pk, delay: None)
+    message = OutboundMessage.objects.get()
+    later = MONDAY_10 + dt.timedelta(days=9)
+    Enrollment.objects.filter(pk=enrolled.pk).update(step_position=1, next_send_at=later)
+
+    assert send_message(message_id=message.pk).outcome == "sent"
+
+    enrolled.refresh_from_db()
+    assert (enrolled.step_position, enrolled.next_send_at) == (1, later)
+    assert enrolled.status == EnrollmentStatus.ACTIVE
+
+
+def test_the_last_step_of_a_paused_enrollment_does_not_finish_it(enrolled, smtp_server):
+    with time_machine.travel(MONDAY_10, tick=False):
+        plan_due_sends(now=timezone.now(), enqueue=lambda pk, delay: None)
+    send_message(message_id=OutboundMessage.objects.get().pk)
+    with time_machine.travel(MONDAY_10 + dt.timedelta(days=3, minutes=1), tick=False):
+        plan_due_sends(now=timezone.now(), enqueue=lambda pk, delay: None)
+    follow_up = OutboundMessage.objects.get(step_position=1)
+    Enrollment.objects.filter(pk=enrolled.pk).update(status=EnrollmentStatus.PAUSED)
+
+    # Paused by a person while the follow-up was on the wire: its result is still recorded.
+    OutboundMessage.objects.filter(pk=follow_up.pk).update(status=MessageStatus.SENDING)
+    follow_up.refresh_from_db()
+    _mark_sent(follow_up, b"raw")
+
+    enrolled.refresh_from_db()
+    assert enrolled.step_position == 2
+    assert enrolled.status == EnrollmentStatus.PAUSED

@@ -25,3 +25,27 @@ def dns_server(loopback_dns: LoopbackDns) -> LoopbackDns:
     """The shared server with an empty zone; each test loads its own."""
     loopback_dns.load({})
     return loopback_dns
+
+
+@pytest.fixture
+def acme_dns(dns_server: LoopbackDns, workspace, settings) -> LoopbackDns:  # type: ignore[no-untyped-def]
+    """Acme's domain served healthy on loopback, and Acme's policy asking that server.
+
+    The checks then go the production way (task → service → the policy's resolver), with no
+    resolver passed in.
+    """
+    from outreach.services.domain_checks import deliverability_policy_update
+
+    from .domain_zone import acme_zone
+
+    settings.SITE_URL = "https://crm.acme.test"  # one-click unsubscribe over HTTPS
+    dns_server.load(acme_zone())
+    deliverability_policy_update(
+        workspace=workspace,
+        pause_on_failure=True,
+        ip_blocklists=[],
+        domain_blocklists=[],
+        dns_nameserver="127.0.0.1",
+        dns_port=dns_server.port,
+    )
+    return dns_server

@@ -2,8 +2,9 @@
 
 Zones map a lower-case name to a list of ``(type, value)`` entries, plus two markers:
 ``("TIMEOUT", None)`` — the name does not answer for types it has no records of (the openspf
-suites' semantics) — and ``("SERVFAIL", None)``. Every question is logged in ``queries`` so
-tests can assert what was (and was not) asked.
+suites' semantics) — ``("SERVFAIL", None)``, and ``("DROP", n)``: the first ``n`` questions
+for the name get no reply (a lost packet), later ones are answered. Every question is logged
+in ``queries`` so tests can assert what was (and was not) asked.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class ZoneResolver(BaseResolver):
     def __init__(self) -> None:
         self.zone: Zone = {}
         self.queries: list[tuple[str, str]] = []
+        self.dropped: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def _entries(self, name: str) -> list[tuple[str, object]] | None:
@@ -91,6 +93,13 @@ class ZoneResolver(BaseResolver):
                     reply.header.rcode = RCODE.NXDOMAIN
                 return reply
             kinds = [kind for kind, _value in entries]
+            drops = next((int(v) for k, v in entries if k == "DROP"), 0)  # type: ignore[call-overload]
+            with self._lock:
+                dropped = self.dropped.get(name, 0)
+                if dropped < drops:
+                    self.dropped[name] = dropped + 1
+            if dropped < drops:
+                raise DNSError("simulated lost packet")
             if "SERVFAIL" in kinds:
                 reply.header.rcode = RCODE.SERVFAIL
                 return reply
@@ -146,6 +155,7 @@ class LoopbackDns:
     def load(self, zone: Zone) -> None:
         self.resolver.zone = {normalize(name): list(entries) for name, entries in zone.items()}
         self.resolver.queries = []
+        self.resolver.dropped = {}
 
     @property
     def queries(self) -> list[tuple[str, str]]:
@@ -156,7 +166,7 @@ class LoopbackDns:
             nameservers=("127.0.0.1",),
             port=self.port,
             timeout=timeout,
-            lifetime=timeout,
+            lifetime=float(overrides.pop("lifetime", timeout)),  # type: ignore[arg-type]
             **overrides,  # type: ignore[arg-type]
         )
 

@@ -38,3 +38,22 @@ def test_many_questions_at_once_each_get_their_own_answer(dns_server: LoopbackDn
         return [lookup.records for lookup in await asyncio.gather(*lookups)]
 
     assert asyncio.run(ask_all()) == [(f"192.0.2.{n}",) for n in range(60)]
+
+
+def test_a_lost_reply_is_asked_again_within_the_lifetime(dns_server: LoopbackDns) -> None:
+    dns_server.load({"example.com": [("DROP", 1), ("TXT", "v=spf1 -all")]})
+    config = dns_server.config(timeout=0.3, lifetime=2.0)
+
+    answer = asyncio.run(DnsClient(config).query("example.com", "TXT"))
+
+    assert answer.txt_strings() == ["v=spf1 -all"]
+    assert dns_server.queries.count(("example.com", "TXT")) == 2
+
+
+def test_replies_lost_for_the_whole_lifetime_are_a_timeout(dns_server: LoopbackDns) -> None:
+    dns_server.load({"example.com": [("DROP", 99), ("TXT", "v=spf1 -all")]})
+
+    with pytest.raises(DnsUnavailable, match="timeout"):
+        asyncio.run(
+            DnsClient(dns_server.config(timeout=0.2, lifetime=0.5)).query("example.com", "TXT")
+        )
