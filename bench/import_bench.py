@@ -3,6 +3,7 @@
     python bench/import_bench.py --rows 1000000 --db postgres   # database kindling_bench_import
     python bench/import_bench.py --rows 1000000 --db sqlite     # var/bench/bench.sqlite3
 
+BENCH_PG_DATABASE names another PostgreSQL database (it is dropped and created afresh).
 Prints rows/s, peak RSS, and (PostgreSQL) the ratio to a plain COPY of the deduplicated rows into
 a table with only a unique index on lower(email), measured in the same run.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PG_ADMIN = "postgres://postgres@127.0.0.1/postgres"
-PG_BENCH = "postgres://postgres@127.0.0.1/kindling_bench_import"
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "kindling_bench_import")
 
 
 def _fresh_database(kind: str) -> None:
@@ -31,9 +32,9 @@ def _fresh_database(kind: str) -> None:
         with psycopg.connect(
             PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True
         ) as c:
-            c.execute("DROP DATABASE IF EXISTS kindling_bench_import")
-            c.execute("CREATE DATABASE kindling_bench_import")
-        os.environ["DATABASE_URL"] = PG_BENCH
+            c.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+            c.execute(f"CREATE DATABASE {PG_DATABASE}")
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1/{PG_DATABASE}"
     else:
         db = ROOT / "var" / "bench" / "bench.sqlite3"
         for suffix in ("", "-wal", "-shm"):

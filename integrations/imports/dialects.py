@@ -15,7 +15,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 SAMPLE_BYTES = 64 * 1024
@@ -37,7 +37,7 @@ class Dialect:
     delimiter: str = ","
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceRow:
     """One row as the user's spreadsheet numbers it (1-based, blank rows included)."""
 
@@ -45,7 +45,6 @@ class SourceRow:
     cells: list[str]
     # Bytes of the file consumed so far (CSV only): progress and ETA.
     position: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def detect_encoding(path: Path) -> str:

@@ -115,12 +115,20 @@ class PostgresWriter(LeadWriter):
                 self.checked_statistics = True
                 if self._statistics_stale(cur):
                     cur.execute(f"ANALYZE {self.lead_table}")
+            # These statements are costed high enough to be JIT-compiled, which takes longer
+            # than running them; the setting ends with the chunk's transaction.
+            cur.execute("SET LOCAL jit = off")
             for field, values in (("email", emails), ("linkedin_url", linkedins)):
                 if values:
+                    # One probe of the unique index per key, sorted so that neighbouring probes
+                    # share pages. LATERAL (with LIMIT, which keeps it from being flattened into
+                    # a hash join) holds at any table size; "= ANY(array)" turns into a scan of
+                    # the whole workspace once the planner thinks a chunk of keys is many.
                     cur.execute(
-                        f"SELECT {select} FROM {self.lead_table} WHERE workspace_id = %s "
-                        f"AND {field} IS NOT NULL AND {field} = ANY(%s)",
-                        [self.workspace_id, list(values)],
+                        "SELECT l.* FROM unnest(%s::text[]) AS k(v) CROSS JOIN LATERAL "
+                        f"(SELECT {select} FROM {self.lead_table} WHERE workspace_id = %s "
+                        f"AND {field} = k.v LIMIT 1) AS l",
+                        [sorted(values), self.workspace_id],
                     )
                     found.extend(cur.fetchall())
         return found

@@ -16,13 +16,23 @@ from integrations.imports.writer_base import COMPANY_ROW_COLUMNS, LEAD_ROW_COLUM
 # Index pages of a million-lead table do not fit SQLite's default 2 MB cache; 128 MB holds the
 # hot ones and makes inserts into a dozen indexes much faster. Only this connection pays.
 CACHE_KIB = 128 * 1024
+# Per-connection settings for the import, neither of which weakens durability: the database
+# stays in WAL mode with synchronous=NORMAL (set for every connection in settings) and each chunk
+# is one transaction committed normally. The WAL is checkpointed every ~64 MB instead of every
+# 4 MB: fewer, larger checkpoints while chunks write a dozen indexes. (No mmap: its pages
+# would count against the import's memory bound.)
+IMPORT_PRAGMAS = (
+    f"PRAGMA cache_size = -{CACHE_KIB}",
+    "PRAGMA wal_autocheckpoint = 16384",
+)
 
 
 class SQLiteWriter(LeadWriter):
     def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(**kwargs)
         with connection.cursor() as cur:
-            cur.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            for pragma in IMPORT_PRAGMAS:
+                cur.execute(pragma)
 
     def _next_ids(self, cur, table: str, count: int) -> list[int]:  # type: ignore[no-untyped-def]
         cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
