@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from crm.api.caller import ApiRequest
@@ -97,6 +97,11 @@ class PolicyIn(InputSchema):
     dns_port: int = Field(53, ge=1, le=65535)
 
 
+class CheckPage(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0, le=100_000)
+
+
 @router.get("/deliverability/domains", response={200: list[DomainHealthOut], **errors()})
 def domains_health_view(request: ApiRequest):
     return list(domains_with_health(workspace=request.workspace))
@@ -104,13 +109,12 @@ def domains_health_view(request: ApiRequest):
 
 @router.get(
     "/sending-domains/{domain_id}/checks",
-    response={200: list[CheckSummaryOut], **errors(404)},
+    response={200: list[CheckSummaryOut], **errors(404, 422)},
     description="The domain's check history, newest first.",
 )
-def domain_checks_view(request: ApiRequest, domain_id: int, limit: int = 50, offset: int = 0):
+def domain_checks_view(request: ApiRequest, domain_id: int, query: Query[CheckPage]):
     domain = domain_get(workspace=request.workspace, domain_id=domain_id)
-    limit, offset = max(1, min(limit, 200)), max(0, offset)
-    return domain_checks_of(domain=domain)[offset : offset + limit]
+    return domain_checks_of(domain=domain)[query.offset : query.offset + query.limit]
 
 
 @router.post(

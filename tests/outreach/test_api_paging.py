@@ -1,4 +1,4 @@
-"""The suppression list's paging refuses nonsense with a 422 instead of failing."""
+"""Paging parameters refuse nonsense with a 422 instead of failing."""
 
 from __future__ import annotations
 
@@ -27,3 +27,15 @@ def test_paging_walks_the_list(api):
 
 def test_an_absurd_id_is_not_found(api):
     assert api.delete(f"/api/v1/suppressions/{2**70}").status_code in (404, 422)
+
+
+@pytest.mark.parametrize("params", [{"offset": -1}, {"limit": 0}, {"offset": 2**70}])
+def test_bad_paging_of_a_domains_checks_is_a_422(api, workspace, params):
+    from outreach.models import SendingDomain
+
+    domain = SendingDomain.objects.create(
+        workspace=workspace, domain="acme-mail.example", added_on="2026-01-01"
+    )
+    response = get(api, f"/sending-domains/{domain.pk}/checks", params)
+    assert response.status_code == 422
+    assert get(api, f"/sending-domains/{domain.pk}/checks").json() == []
