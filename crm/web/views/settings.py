@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from crm.errors import DomainError
+from crm.errors import DomainError, PermissionDenied
 from crm.models import ApiKey, CustomFieldDefinition, Role
 from crm.selectors.records import api_keys_of
 from crm.services.api_keys import api_key_create, api_key_revoke
@@ -125,9 +125,13 @@ def member_add(request: HttpRequest) -> HttpResponse:
     if role == Role.OWNER and request.membership.role != Role.OWNER:  # type: ignore[attr-defined]
         form.add_error("role", "Only an owner can make someone an owner.")
         return _render(request, member_form=form, status=422)
+    is_owner = request.membership.role == Role.OWNER  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             user, password = user_get_or_create(email=form.cleaned_data["email"])
+            current = workspace.memberships.filter(user=user).first()
+            if current is not None and current.role == Role.OWNER and not is_owner:
+                raise PermissionDenied("Only an owner can change an owner.")
             membership_add(workspace=workspace, user=user, role=role)
     except DomainError as exc:
         form_add_domain_error(form, exc)

@@ -55,6 +55,12 @@ def test_only_an_owner_makes_owners(client, workspace, owner, member):
     assert Membership.objects.get(workspace=workspace, user=owner).role == "owner"
     client.post(SETTINGS + f"members/{member.pk}/", {"role": "admin"})
     assert Membership.objects.get(workspace=workspace, user=member).role == "admin"
+    # Nor can an admin demote an owner by "adding" them again with another role.
+    membership_add(workspace=workspace, user=member, role="owner")
+    again = client.post(SETTINGS + "members/", {"email": owner.email, "role": "member"})
+    assert again.status_code == 403
+    assert "Only an owner can change an owner." in again.content.decode()
+    assert Membership.objects.get(workspace=workspace, user=owner).role == "owner"
 
 
 def test_the_last_owner_stays_an_owner(web, workspace, owner, member):
