@@ -124,6 +124,21 @@ class ConnectionOut(Schema):
     imap_message: str
 
 
+class DkimDiscoveryOut(Schema):
+    outcome: str = Field(
+        ...,
+        description="found, ambiguous, other_domain, unsigned, not_received, smtp_error or "
+        "imap_error",
+    )
+    message: str
+    domain: str = Field(..., description="The From domain a signature must align with.")
+    selector: str = Field(..., description="The selector saved on the mailbox, if any.")
+    selectors: list[str]
+    signing_domain: str
+    other_signers: list[str] = Field(..., description='Signatures not aligned: "d=… s=…".')
+    stored: bool
+
+
 class SequenceIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=120)
     mailbox_ids: list[RecordId] = Field(default_factory=list)

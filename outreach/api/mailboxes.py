@@ -9,6 +9,7 @@ from crm.api.caller import ApiRequest
 from crm.api.schemas.common import errors
 from outreach.schemas import (
     ConnectionOut,
+    DkimDiscoveryOut,
     DomainIn,
     DomainOut,
     MailboxIn,
@@ -18,6 +19,7 @@ from outreach.schemas import (
 )
 from outreach.selectors import domain_get, domains_of, mailbox_get, mailboxes_of
 from outreach.services.connection_test import mailbox_test_connection
+from outreach.services.dkim_discovery import dkim_selector_discover
 from outreach.services.domain_checks import sending_domain_add
 from outreach.services.domains import sending_domain_pause, sending_domain_resume
 from outreach.services.mailboxes import (
@@ -107,6 +109,18 @@ def mailbox_update_view(request: ApiRequest, mailbox_id: int, payload: MailboxSe
 def mailbox_test_view(request: ApiRequest, mailbox_id: int):
     mailbox = mailbox_get(workspace=request.workspace, mailbox_id=mailbox_id)
     return mailbox_test_connection(mailbox=mailbox)
+
+
+@router.post(
+    "/mailboxes/{mailbox_id}/dkim-discovery",
+    response={200: DkimDiscoveryOut, **errors(404, 422)},
+    description="Sends the mailbox a test message from itself, reads the DKIM-Signature of the "
+    "copy in its INBOX and saves the selector when exactly one aligned with the From domain "
+    "is found. Waits up to a minute for the message.",
+)
+def mailbox_dkim_discovery_view(request: ApiRequest, mailbox_id: int):
+    mailbox = mailbox_get(workspace=request.workspace, mailbox_id=mailbox_id)
+    return dkim_selector_discover(mailbox=mailbox)
 
 
 @router.post("/mailboxes/{mailbox_id}/pause", response={200: MailboxOut, **errors(404, 422)})

@@ -24,6 +24,7 @@ from outreach.selectors.domain_checks import (
     last_check_of,
 )
 from outreach.services.connection_test import mailbox_test_connection
+from outreach.services.dkim_discovery import dkim_selector_discover
 from outreach.services.domain_checks import (
     deliverability_policy_update,
     domain_check_run,
@@ -206,6 +207,16 @@ def mailbox_action(request: HttpRequest, mailbox_id: int, action: str) -> HttpRe
             (report.imap_ok, "IMAP", report.imap_message),
         ):
             (messages.success if ok else messages.error)(request, f"{mailbox} {label}: {text}")
+    elif action == "dkim-selector":
+        try:
+            found = dkim_selector_discover(mailbox=mailbox)
+        except DomainError as exc:
+            messages.error(request, f"{mailbox}: {exc.message}")
+        else:
+            (messages.success if found.stored else messages.warning)(
+                request, f"{mailbox}: {found.message}"
+            )
+        return redirect("outreach:mailbox_edit", ws=workspace.slug, mailbox_id=mailbox.pk)
     elif action == "pause":
         mailbox_pause(mailbox=mailbox, reason="Paused by hand")
     elif action == "resume":
