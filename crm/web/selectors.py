@@ -110,3 +110,12 @@ def company_names(*, workspace: Workspace, limit: int = 500) -> list[str]:
         .order_by("name")
         .values_list("name", flat=True)[:limit]
     )
+
+
+def open_sequences(*, workspace: Workspace) -> QuerySet:
+    """Sequences that take new leads, for the leads table's "Enroll" bulk action."""
+    # Imported here: the outreach app is built on this one.
+    from outreach.models import SequenceStatus
+    from outreach.selectors import sequences_of
+
+    return sequences_of(workspace=workspace).exclude(status=SequenceStatus.ARCHIVED)

@@ -190,7 +190,12 @@ def _custom_field(definition: CustomFieldDefinition) -> forms.Field:
 class BulkForm(forms.Form):
     """What to do with the leads ticked in a table."""
 
-    ACTIONS = (("add_to_list", "Add to list"), ("tag", "Tag"), ("remove_from_list", "Remove"))
+    ACTIONS = (
+        ("add_to_list", "Add to list"),
+        ("tag", "Tag"),
+        ("remove_from_list", "Remove"),
+        ("enroll", "Enroll in sequence"),
+    )
 
     action = forms.ChoiceField(choices=ACTIONS)
     lead_ids = forms.TypedMultipleChoiceField(coerce=int, required=False)

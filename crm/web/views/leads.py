@@ -18,8 +18,27 @@ from crm.web.access import signed_in_user, workspace_view
 from crm.web.errors import form_add_domain_error
 from crm.web.forms.leads import BulkForm, LeadForm
 from crm.web.responses import is_htmx, redirect_back
-from crm.web.selectors import company_names
+from crm.web.selectors import company_names, open_sequences
 from crm.web.views.leads_table import leads_table_context
+
+
+def _enroll(request: HttpRequest, workspace, ids: list[int], actor: Actor) -> None:  # type: ignore[no-untyped-def]
+    """Enroll the ticked leads; the message says how many and why some were skipped."""
+    from outreach.selectors import sequence_get
+    from outreach.services.enrollments import enrollments_add
+
+    raw = request.POST.get("sequence_id", "")
+    if not raw.isdigit():
+        messages.warning(request, "Choose a sequence first.")
+        return
+    sequence = sequence_get(workspace=workspace, sequence_id=int(raw))
+    report = enrollments_add(sequence=sequence, lead_ids=ids, actor=actor)
+    n, skipped = len(report.added), len(report.skipped)
+    text = f"Enrolled {n} lead{'s' if n != 1 else ''} in “{sequence.name}”."
+    if skipped:
+        reasons = sorted({reason for _, reason in report.skipped})
+        text += f" Skipped {skipped}: {'; '.join(reasons)}."
+    messages.success(request, text)
 
 
 @workspace_view
@@ -27,6 +46,7 @@ def leads_index(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace  # type: ignore[attr-defined]
     context = leads_table_context(request, workspace=workspace)
     context["lists"] = lists_all(workspace=workspace)
+    context["sequences"] = open_sequences(workspace=workspace)
     if is_htmx(request):
         return render(request, "crm/leads/_results.html", context)
     return render(request, "crm/leads/index.html", context)
@@ -78,7 +98,9 @@ def leads_bulk(request: HttpRequest) -> HttpResponse:
     action = form.cleaned_data["action"]
     actor = Actor.of_user(signed_in_user(request))
     try:
-        if action == "tag":
+        if action == "enroll":
+            _enroll(request, workspace, ids, actor)
+        elif action == "tag":
             tag = tag_get_or_create(workspace=workspace, name=form.cleaned_data["tag_name"] or "")
             n = leads_tag(workspace=workspace, lead_ids=ids, tag=tag, actor=actor)
             messages.success(request, f"Tagged {n} lead{'s' if n != 1 else ''} “{tag.name}”.")

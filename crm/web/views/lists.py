@@ -13,6 +13,7 @@ from crm.web.access import workspace_view
 from crm.web.errors import form_add_domain_error
 from crm.web.forms.records import ListForm
 from crm.web.responses import is_htmx
+from crm.web.selectors import open_sequences
 from crm.web.views.leads_table import leads_table_context
 
 
@@ -47,6 +48,7 @@ def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     context.update(
         lead_list=lead_list,
         list_size=size,
+        sequences=open_sequences(workspace=workspace),
         fill_percent=min(100, round(100 * size / lead_list.size_limit))
         if lead_list.size_limit
         else None,
