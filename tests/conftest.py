@@ -6,6 +6,7 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from crm.actors import Actor
@@ -57,6 +58,29 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def logged_in_page(chromium, live_server, owner, workspace):
+    """A tab whose session is Acme's owner (force_login, faster than typing the form).
+
+    The clipboard is readable, for copy buttons; a JavaScript error on the page fails the test.
+    """
+    client = Client()
+    client.force_login(owner)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context = chromium.new_context(viewport={"width": 1600, "height": 950})
+    context.set_default_timeout(15_000)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
 
 
 @pytest.fixture(autouse=True)

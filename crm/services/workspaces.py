@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
-from crm.errors import Conflict, NotFound, ValidationFailed
+from crm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from crm.models import Membership, Role, Workspace
 from crm.normalize import InvalidValue, normalize_email
 
@@ -99,3 +99,53 @@ def _keep_an_owner(workspace: Workspace, *, leaving: User) -> None:
     others = Membership.objects.select_for_update().filter(workspace=workspace, role=Role.OWNER)
     if not others.exclude(user=leaving).exists():
         raise Conflict("A workspace needs at least one owner: make someone else owner first.")
+
+
+def _require_team_manager(workspace: Workspace, by: User, *, touches_owner: bool) -> None:
+    """Owners and admins manage the team; only an owner changes an owner or makes one."""
+    role = (
+        Membership.objects.filter(workspace=workspace, user=by)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role not in (Role.OWNER, Role.ADMIN):
+        raise PermissionDenied("Only owners and admins change the team and the custom fields.")
+    if touches_owner and role != Role.OWNER:
+        raise PermissionDenied("Only an owner can change an owner or make someone an owner.")
+
+
+def _is_owner(workspace: Workspace, user: User) -> bool:
+    return Membership.objects.filter(workspace=workspace, user=user, role=Role.OWNER).exists()
+
+
+def team_member_add(
+    *, workspace: Workspace, by: User, email: str, role: str
+) -> tuple[Membership, str | None]:
+    """``by`` adds a person by email, or changes the role of someone already there.
+
+    A new person is created with a generated password, returned once to be handed over.
+    """
+    if role == Role.OWNER:
+        _require_team_manager(workspace, by, touches_owner=False)
+        if not _is_owner(workspace, by):
+            raise ValidationFailed.field("role", "Only an owner can make someone an owner.")
+    with transaction.atomic():
+        user, password = user_get_or_create(email=email)
+        _require_team_manager(workspace, by, touches_owner=False)
+        current = Membership.objects.filter(workspace=workspace, user=user).first()
+        if current is not None and current.role == Role.OWNER and not _is_owner(workspace, by):
+            raise PermissionDenied("Only an owner can change an owner.")
+        membership = membership_add(workspace=workspace, user=user, role=role)
+    return membership, password
+
+
+def team_member_change(
+    *, workspace: Workspace, by: User, membership: Membership, role: str | None
+) -> None:
+    """``by`` gives a member another role, or takes them out of the team (``role=None``)."""
+    touches_owner = membership.role == Role.OWNER or role == Role.OWNER
+    _require_team_manager(workspace, by, touches_owner=touches_owner)
+    if role is None:
+        membership_remove(workspace=workspace, user=membership.user)
+    else:
+        membership_add(workspace=workspace, user=membership.user, role=role)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from outreach.models import Enrollment, OutboundMessage, Step, StepVariant
+from crm.models import Lead
+from outreach.models import Enrollment, Mailbox, OutboundMessage, Step, StepVariant
 from outreach.rendering.html_text import html_to_text
 from outreach.rendering.templates import MissingValue, parse, render
 from outreach.rendering.variables import values_for
@@ -112,6 +113,28 @@ def render_step(
         body_html=body_html,
         unsubscribe_token=token,
     )
+
+
+def message_fields(
+    *, mailbox: Mailbox, lead: Lead, email: RenderedEmail, previous: OutboundMessage | None
+) -> dict[str, str]:
+    """The OutboundMessage fields a rendered step fills: thread headers, addresses, content.
+
+    One mapping for the planner and both previews, so a preview is the message that is sent.
+    """
+    references = ""
+    if previous is not None:
+        references = " ".join(filter(None, [previous.references, previous.message_id]))
+    return {
+        "in_reply_to": previous.message_id if previous else "",
+        "references": references,
+        "from_header": mailbox.from_header,
+        "to_email": lead.email or "",
+        "subject": email.subject,
+        "body_text": email.body_text,
+        "body_html": email.body_html,
+        "unsubscribe_token": email.unsubscribe_token,
+    }
 
 
 def _footer(signature: str, with_unsubscribe: bool, url: str) -> str:

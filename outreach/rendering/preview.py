@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from crm.errors import ValidationFailed
 from outreach.models import Enrollment, MessageStatus, OutboundMessage
-from outreach.rendering.compose import render_step, variant_for
+from outreach.rendering.compose import RenderedEmail, message_fields, render_step, variant_for
 from outreach.rendering.templates import MissingValue, TemplateError
 from outreach.sending.mime import build_email
 
@@ -19,6 +19,18 @@ class Preview:
     body_text: str
     body_html: str
     mime: str
+
+
+def preview_message(
+    *, enrollment: Enrollment, email: RenderedEmail, previous: OutboundMessage | None
+) -> OutboundMessage:
+    """An unsaved message as the planner would queue it, with a placeholder Message-ID."""
+    return OutboundMessage(
+        message_id=f"<preview@{enrollment.mailbox.domain.domain}>",
+        **message_fields(
+            mailbox=enrollment.mailbox, lead=enrollment.lead, email=email, previous=previous
+        ),
+    )
 
 
 def enrollment_preview(*, enrollment: Enrollment, step_position: int | None = None) -> Preview:
@@ -52,21 +64,8 @@ def enrollment_preview(*, enrollment: Enrollment, step_position: int | None = No
             )
         except (MissingValue, TemplateError) as exc:
             raise ValidationFailed.field("template", str(exc)) from None
-        mailbox = enrollment.mailbox
-        message = OutboundMessage(
-            message_id=f"<preview@{mailbox.domain.domain}>",
-            in_reply_to=previous.message_id if previous else "",
-            references=" ".join(filter(None, [previous.references, previous.message_id]))
-            if previous
-            else "",
-            from_header=mailbox.from_header,
-            to_email=enrollment.lead.email or "",
-            subject=email.subject,
-            body_text=email.body_text,
-            body_html=email.body_html,
-            unsubscribe_token=email.unsubscribe_token,
-            variant=variant,
-        )
+        message = preview_message(enrollment=enrollment, email=email, previous=previous)
+        message.variant = variant
     mime = message.raw_mime or build_email(message).message().as_string()
     return Preview(
         step=position + 1,

@@ -19,7 +19,7 @@ from outreach.models import (
     StepVariant,
 )
 from outreach.rendering.compose import render_step
-from outreach.rendering.preview import Preview
+from outreach.rendering.preview import Preview, preview_message
 from outreach.rendering.templates import MissingValue, TemplateError, parse, render, variables_of
 from outreach.rendering.variables import is_known, values_for
 from outreach.sending.mime import build_email
@@ -221,20 +221,7 @@ def draft_preview(
         return result  # listed above (or an unknown variable, listed by _template_errors)
     except TemplateError:
         return result  # already listed by _template_errors, with the field it is in
-    mailbox = enrollment.mailbox
-    message = OutboundMessage(
-        message_id=f"<preview@{mailbox.domain.domain}>",
-        in_reply_to=previous.message_id if previous else "",
-        references=" ".join(filter(None, [previous.references, previous.message_id]))
-        if previous
-        else "",
-        from_header=mailbox.from_header,
-        to_email=enrollment.lead.email or "",
-        subject=email.subject,
-        body_text=email.body_text,
-        body_html=email.body_html,
-        unsubscribe_token=email.unsubscribe_token,
-    )
+    message = preview_message(enrollment=enrollment, email=email, previous=previous)
     result.preview = Preview(
         step=draft.position + 1,
         variant=draft.label,

@@ -31,7 +31,7 @@ from outreach.models import (
     SequenceStatus,
     Step,
 )
-from outreach.rendering.compose import RenderedEmail, render_step, variant_for
+from outreach.rendering.compose import RenderedEmail, message_fields, render_step, variant_for
 from outreach.rendering.templates import MissingValue, TemplateError
 from outreach.windows import next_local_midnight, next_window_opening, window_contains, window_zone
 
@@ -295,10 +295,7 @@ def _previous(history: list[OutboundMessage], before: int) -> OutboundMessage | 
 def _message(
     draft: _Draft, mailbox: Mailbox, *, send_after: dt.datetime, now: dt.datetime
 ) -> OutboundMessage:
-    enrollment, previous, email = draft.enrollment, draft.previous, draft.email
-    references = ""
-    if previous is not None:
-        references = " ".join(filter(None, [previous.references, previous.message_id]))
+    enrollment = draft.enrollment
     return OutboundMessage(
         workspace_id=enrollment.workspace_id,
         enrollment=enrollment,
@@ -308,14 +305,9 @@ def _message(
         variant_id=draft.variant_id,
         step_position=draft.step.position,
         message_id=f"<{uuid.uuid4().hex}@{mailbox.domain.domain}>",
-        in_reply_to=previous.message_id if previous else "",
-        references=references,
-        from_header=mailbox.from_header,
-        to_email=enrollment.lead.email or "",
-        subject=email.subject,
-        body_text=email.body_text,
-        body_html=email.body_html,
-        unsubscribe_token=email.unsubscribe_token,
+        **message_fields(
+            mailbox=mailbox, lead=enrollment.lead, email=draft.email, previous=draft.previous
+        ),
         quota_mailbox_day=local_day(now, mailbox.timezone),
         quota_domain_day=local_day(now, mailbox.domain.timezone),
         send_after=send_after,

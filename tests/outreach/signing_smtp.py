@@ -12,12 +12,11 @@ import base64
 from dataclasses import dataclass, field
 
 import dkim
-from aiosmtpd.controller import Controller
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.outreach.imap_server import ImapServer
-from tests.outreach.smtp_server import _authenticator, free_port
+from tests.outreach.smtp_server import SmtpServer
 
 
 def rsa_key_pair() -> tuple[bytes, bytes]:
@@ -64,22 +63,8 @@ class SigningHandler:
         return "250 2.0.0 Queued"
 
 
-class SigningSmtpServer:
+class SigningSmtpServer(SmtpServer):
+    """The provider's submission server: signs with DKIM, then delivers into Dovecot."""
+
     def __init__(self, imap: ImapServer, private_key: bytes) -> None:
-        self.handler = SigningHandler(imap, private_key)
-        self.port = free_port()
-        self.controller = Controller(
-            self.handler,
-            hostname="127.0.0.1",
-            port=self.port,
-            authenticator=_authenticator,
-            auth_required=True,
-            auth_require_tls=False,
-        )
-
-    def start(self) -> SigningSmtpServer:
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        self.controller.stop()
+        super().__init__(handler=SigningHandler(imap, private_key))

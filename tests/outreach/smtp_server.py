@@ -12,6 +12,7 @@ import email
 import socket
 import threading
 from dataclasses import dataclass, field
+from typing import Any, Self
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -77,8 +78,10 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    def __init__(self) -> None:
-        self.handler = RecordingHandler()
+    """aiosmtpd on loopback requiring AUTH LOGIN; ``handler`` decides what DATA does."""
+
+    def __init__(self, handler: object | None = None) -> None:
+        self.handler: Any = handler or RecordingHandler()
         self.port = free_port()
         self.controller = Controller(
             self.handler,
@@ -89,7 +92,7 @@ class SmtpServer:
             auth_require_tls=False,
         )
 
-    def start(self) -> SmtpServer:
+    def start(self) -> Self:
         self.controller.start()
         return self
 

@@ -7,17 +7,16 @@ member's generated password is shown once, like an API key, for the admin to han
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from crm.errors import DomainError, PermissionDenied
+from crm.errors import DomainError
 from crm.models import ApiKey, CustomFieldDefinition, Role
 from crm.selectors.records import api_keys_of
 from crm.services.api_keys import api_key_create, api_key_revoke
 from crm.services.custom_fields import custom_field_define
-from crm.services.workspaces import membership_add, membership_remove, user_get_or_create
+from crm.services.workspaces import team_member_add, team_member_change
 from crm.web.access import signed_in_user, workspace_view
 from crm.web.errors import form_add_domain_error
 from crm.web.forms.records import ApiKeyForm, CustomFieldForm, MemberForm
@@ -122,20 +121,17 @@ def member_add(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render(request, member_form=form, status=422)
     role = form.cleaned_data["role"]
-    if role == Role.OWNER and request.membership.role != Role.OWNER:  # type: ignore[attr-defined]
-        form.add_error("role", "Only an owner can make someone an owner.")
-        return _render(request, member_form=form, status=422)
-    is_owner = request.membership.role == Role.OWNER  # type: ignore[attr-defined]
     try:
-        with transaction.atomic():
-            user, password = user_get_or_create(email=form.cleaned_data["email"])
-            current = workspace.memberships.filter(user=user).first()
-            if current is not None and current.role == Role.OWNER and not is_owner:
-                raise PermissionDenied("Only an owner can change an owner.")
-            membership_add(workspace=workspace, user=user, role=role)
+        membership, password = team_member_add(
+            workspace=workspace,
+            by=signed_in_user(request),
+            email=form.cleaned_data["email"],
+            role=role,
+        )
     except DomainError as exc:
         form_add_domain_error(form, exc)
         return _render(request, member_form=form, status=exc.status)
+    user = membership.user
     if password:
         request.session[NEW_MEMBER_KEY] = {"email": user.email, "password": password}
     messages.success(request, f"{user.email} is {Role(role).label.lower()} of {workspace.name}.")
@@ -150,17 +146,18 @@ def member_change(request: HttpRequest, user_id: int) -> HttpResponse:
         return refused
     workspace = request.workspace  # type: ignore[attr-defined]
     membership = get_object_or_404(workspace.memberships.select_related("user"), user_id=user_id)
-    is_owner = request.membership.role == Role.OWNER  # type: ignore[attr-defined]
     role = request.POST.get("role", "")
-    if not is_owner and (membership.role == Role.OWNER or role == Role.OWNER):
-        messages.error(request, "Only an owner can change an owner or make someone an owner.")
-        return redirect("crm:settings", ws=workspace.slug)
+    remove = "remove" in request.POST
     try:
-        if "remove" in request.POST:
-            membership_remove(workspace=workspace, user=membership.user)
+        team_member_change(
+            workspace=workspace,
+            by=signed_in_user(request),
+            membership=membership,
+            role=None if remove else role,
+        )
+        if remove:
             messages.success(request, f"{membership.user.email} left {workspace.name}.")
         else:
-            membership_add(workspace=workspace, user=membership.user, role=role)
             messages.success(request, f"{membership.user.email} is now {Role(role).label.lower()}.")
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from outreach.services.domain_checks import deliverability_policy_update
 
@@ -14,22 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def tab(chromium, live_server, owner, workspace):
-    client = Client()
-    client.force_login(owner)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context = chromium.new_context(viewport={"width": 1400, "height": 900})
-    context.set_default_timeout(15_000)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+def tab(logged_in_page):
+    return logged_in_page
 
 
 def test_check_now_pauses_shows_the_fix_copies_it_and_resumes(
