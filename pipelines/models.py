@@ -62,9 +62,18 @@ class Stage(models.Model):
 class PipelineEntry(models.Model):
     """A lead's place in one pipeline: its stage and what the deal is worth."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="entries")
-    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="entries")
+    # A scoping copy of the lead's workspace: no constraint re-checks it on every insert (an
+    # import places a million leads); the lead's own key guarantees it. Django still cascades.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    # Both indexed by the composite indexes below, which start with them.
+    pipeline = models.ForeignKey(
+        Pipeline, on_delete=models.CASCADE, related_name="entries", db_index=False
+    )
+    stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
     lead = models.ForeignKey("crm.Lead", on_delete=models.CASCADE, related_name="pipeline_entries")
     # Money is integer minor units (cents) plus an ISO 4217 code.
     value_minor = models.BigIntegerField(default=0)
@@ -98,8 +107,14 @@ class PipelineEntry(models.Model):
 class StageChange(models.Model):
     """One move of an entry: the history that velocity and conversion reports read."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
-    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="+")
+    # Scoping copies of the entry's workspace and pipeline, indexed by the composite indexes
+    # below; the entry's own key guarantees them, so no constraint re-checks them per insert.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    pipeline = models.ForeignKey(
+        Pipeline, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     entry = models.ForeignKey(
         PipelineEntry, on_delete=models.CASCADE, related_name="changes", db_index=False
     )

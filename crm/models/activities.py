@@ -39,8 +39,15 @@ class ActorType(models.TextChoices):
 class Activity(models.Model):
     """One entry of a lead's append-only timeline, written with the change it records."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="activities")
-    lead = models.ForeignKey("crm.Lead", on_delete=models.CASCADE, related_name="activities")
+    # A copy of the lead's workspace for scoping: the lead's own key already guarantees it
+    # exists, so no database constraint re-checks it on every insert (Django still cascades).
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="activities", db_constraint=False
+    )
+    # Indexed by activity_lead_time, which starts with it.
+    lead = models.ForeignKey(
+        "crm.Lead", on_delete=models.CASCADE, related_name="activities", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=ActivityKind.choices)
     actor_type = models.CharField(max_length=12, choices=ActorType.choices)
     actor_user = models.ForeignKey(

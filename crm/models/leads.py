@@ -16,7 +16,11 @@ class EmailStatus(models.TextChoices):
 class Lead(models.Model):
     """A person being prospected. Identity for dedupe: email, else LinkedIn URL."""
 
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="leads")
+    # No index of its own: every index below starts with the workspace, and each one a lead
+    # carries costs every insert (imports write a million).
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="leads", db_index=False
+    )
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     # Stored normalized (trimmed, lower-case); NULL when unknown so uniqueness ignores blanks.

@@ -35,7 +35,10 @@ class LeadList(models.Model):
 
 
 class ListMembership(models.Model):
-    lead_list = models.ForeignKey(LeadList, on_delete=models.CASCADE, related_name="memberships")
+    # Indexed by listmembership_unique, which starts with it.
+    lead_list = models.ForeignKey(
+        LeadList, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     lead = models.ForeignKey("crm.Lead", on_delete=models.CASCADE, related_name="memberships")
     added_at = models.DateTimeField(auto_now_add=True)
 
