@@ -1,48 +1,33 @@
-"""Streaming CSV of leads: keyset batches by id, bounded memory, safe in spreadsheets.
+"""Streaming CSV of leads: bounded memory, safe in spreadsheets, rows in id order.
 
-UTF-8 with a BOM (Excel otherwise reads UTF-8 as Windows-1252). A cell starting with ``=``,
-``+``, ``-``, ``@``, tab or carriage return is prefixed with ``'`` so a spreadsheet shows it as
-text instead of running it as a formula (CSV injection: a lead's "title" can be written by
-anyone).
+UTF-8 with a BOM (Excel otherwise reads UTF-8 as Windows-1252); formula-like cells are
+neutralized (formulas.py). On PostgreSQL the server writes the rows (leads_copy.py); elsewhere,
+and for the rare JSON values COPY cannot render as Python does, rows are formatted here in
+keyset batches by id. Both paths write the same bytes.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 from collections import defaultdict
 from collections.abc import Iterator
 
+from django.db import connections
 from django.db.models import QuerySet
 
 from crm.models import Lead, LeadTag, ListMembership
 from integrations.exports.columns import CUSTOM_PREFIX, FIXED_COLUMNS, SLOT_COLUMNS
+from integrations.exports.formulas import RISKY_FIRST, neutralize
+from integrations.exports.leads_copy import copy_csv_chunks, copy_renders
+
+__all__ = ["leads_csv_chunks", "leads_csv_rows", "neutralize", "python_csv_chunks"]
 
 BOM = "\ufeff"
 BATCH = 5000
-_RISKY_START = ("=", "+", "-", "@", "\t", "\r")
-_RISKY_FIRST = frozenset("=+-@\t\r")
 # Columns that are not free text: they cannot start a formula, but need formatting.
 _NOT_TEXT = frozenset({"id", "do_not_contact", "created_at"})
-
-
-def neutralize(value: object) -> str:
-    """The cell as text, defused if a spreadsheet would take it for a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        text = value
-    elif isinstance(value, bool):
-        text = "yes" if value else "no"
-    elif isinstance(value, dt.datetime):
-        text = value.isoformat(timespec="seconds")
-    else:
-        text = str(value)
-    if text.startswith(_RISKY_START):
-        return "'" + text
-    return text
 
 
 def _json(value: object) -> dict:
@@ -85,7 +70,7 @@ def leads_csv_rows(*, leads: QuerySet[Lead], columns: list[tuple[str, str]]) -> 
                 out = list(row[1:])
                 for i in text_positions:
                     value = out[i]
-                    if value and value[0] in _RISKY_FIRST:
+                    if value and value[0] in RISKY_FIRST:
                         out[i] = "'" + value
                 for i in other_positions:
                     out[i] = neutralize(out[i])
@@ -105,27 +90,41 @@ def leads_csv_rows(*, leads: QuerySet[Lead], columns: list[tuple[str, str]]) -> 
 
 
 def _extras(getters: list, lead_ids: list[int]) -> dict[str, dict[int, list[str]]]:
-    """Tag and list names of a batch of leads, one query each (not one per lead)."""
+    """Tag and list names of a batch of leads, one query each (not one per lead), in the order
+    they were added (as the PostgreSQL path orders them)."""
     kinds = {kind for kind, _, _ in getters}
     extras: dict[str, dict[int, list[str]]] = {
         "tags": defaultdict(list),
         "lists": defaultdict(list),
     }
     if "tags" in kinds:
-        for lead_id, name in LeadTag.objects.filter(lead_id__in=lead_ids).values_list(
-            "lead_id", "tag__name"
-        ):
+        tags = LeadTag.objects.filter(lead_id__in=lead_ids).order_by("id")
+        for lead_id, name in tags.values_list("lead_id", "tag__name"):
             extras["tags"][lead_id].append(name)
     if "lists" in kinds:
-        for lead_id, name in ListMembership.objects.filter(lead_id__in=lead_ids).values_list(
-            "lead_id", "lead_list__name"
-        ):
+        memberships = ListMembership.objects.filter(lead_id__in=lead_ids).order_by("id")
+        for lead_id, name in memberships.values_list("lead_id", "lead_list__name"):
             extras["lists"][lead_id].append(name)
     return extras
 
 
 def leads_csv_chunks(*, leads: QuerySet[Lead], columns: list[tuple[str, str]]) -> Iterator[str]:
-    """The CSV as text chunks of about a thousand rows, BOM first (for streaming responses)."""
+    """The CSV as text chunks of a few thousand rows, BOM first (for streaming responses).
+
+    On PostgreSQL the database connection is busy with the COPY until the chunks are exhausted
+    or closed: do not query it from the loop that consumes them.
+    """
+    if connections[leads.db].vendor == "postgresql" and copy_renders(leads=leads, columns=columns):
+        header = io.StringIO()
+        csv.writer(header).writerow([neutralize(label) for _, label in columns])
+        yield BOM + header.getvalue()
+        yield from copy_csv_chunks(leads=leads, columns=columns)
+        return
+    yield from python_csv_chunks(leads=leads, columns=columns)
+
+
+def python_csv_chunks(*, leads: QuerySet[Lead], columns: list[tuple[str, str]]) -> Iterator[str]:
+    """The same CSV formatted in Python, on any database (the PostgreSQL path's reference)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write(BOM)
