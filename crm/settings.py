@@ -180,6 +180,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "kindling@localhost")
 
 # -- API ------------------------------------------------------------------------------------------
 API_PAGE_SIZE_MAX = env_int("API_PAGE_SIZE_MAX", 200, minimum=1)
+# Chunks of a CSV import written at once on PostgreSQL (each on its own connection).
+IMPORT_WRITERS = env_int("IMPORT_WRITERS", 2, minimum=1)
 
 LOGGING = {
     "version": 1,

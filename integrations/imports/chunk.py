@@ -45,6 +45,18 @@ class ChunkOutcome:
             self.errors.append((number, column, message, cells))
 
 
+@dataclass
+class ChunkPlan:
+    """What ``ChunkImporter.prepare`` decided for a chunk, for ``write`` to carry out."""
+
+    outcome: ChunkOutcome
+    new_rows: list[LeadRow]
+    existing: list[tuple[LeadRow, tuple]]
+    companies: dict[int, tuple[int | None, str]]
+    by_email: dict[str, tuple]
+    by_linkedin: dict[str, tuple]
+
+
 class ChunkImporter:
     """Holds what lasts across chunks of one import: people seen, companies known."""
 
@@ -68,6 +80,7 @@ class ChunkImporter:
         self.place_new_leads = place_new_leads
         self.seen_emails: set[str] = set()
         self.seen_linkedins: set[str] = set()
+        self.seen_lead_ids: set[int] = set()
         self.companies = CompanyResolver(writer)
 
     # -- people already handled by this import ----------------------------------------------
@@ -94,6 +107,15 @@ class ChunkImporter:
 
     # -- one chunk ----------------------------------------------------------------------------
     def apply(self, rows: Sequence[LeadRow | BadRow]) -> ChunkOutcome:
+        """Write one chunk: ``write(prepare(rows))``."""
+        return self.write(self.prepare(rows))
+
+    def prepare(self, rows: Sequence[LeadRow | BadRow]) -> ChunkPlan:
+        """Decide what the chunk does: dedupe, find existing leads, fit the list, companies.
+
+        Reads and updates what lasts across chunks (people seen, companies known), so chunks
+        must be prepared one at a time and in file order; their ``write`` may then overlap.
+        """
         out = ChunkOutcome()
         fresh: list[LeadRow] = []
         for row in rows:
@@ -120,16 +142,37 @@ class ChunkImporter:
             )
             for row in fresh
         ]
+        pairs = self._once_per_lead(pairs, out)
         pairs = self._fit_list(pairs, out)
         new_rows = [row for row, existing in pairs if existing is None]
         old = [(row, existing) for row, existing in pairs if existing is not None]
         need_company = new_rows + [r for r, e in old if full and self._wants_company(r, e)]
         companies = self.companies.resolve(need_company) if need_company else {}
-        self._create(new_rows, companies, out)
-        self._existing(old, companies, by_email, by_linkedin, out)
+        return ChunkPlan(out, new_rows, old, companies, by_email, by_linkedin)
+
+    def write(self, plan: ChunkPlan) -> ChunkOutcome:
+        """Create the new leads, apply the policy to existing ones, record the row errors."""
+        out = plan.outcome
+        self._create(plan.new_rows, plan.companies, out)
+        self._existing(plan.existing, plan.companies, plan.by_email, plan.by_linkedin, out)
         if out.errors:
             self.writer.row_errors_insert(self.payload["import_id"], out.errors)
         return out
+
+    def _once_per_lead(self, pairs: list, out: ChunkOutcome) -> list:
+        """A lead already handled by an earlier row (found through another identity: one row
+        by email, a later one by LinkedIn URL) is that person again: the later row is a
+        duplicate, as within the file. (It also keeps two chunks from updating one lead.)"""
+        kept = []
+        for row, existing in pairs:
+            if existing is None:
+                kept.append((row, existing))
+            elif existing[0] in self.seen_lead_ids:
+                out.duplicates += 1
+            else:
+                self.seen_lead_ids.add(existing[0])
+                kept.append((row, existing))
+        return kept
 
     def _fit_list(self, pairs: list, out: ChunkOutcome) -> list:
         """Rows that fit the list's size limit; the others become row errors, unwritten."""
@@ -147,6 +190,8 @@ class ChunkImporter:
                 kept.append((row, existing))
             else:
                 self._forget(row)
+                if existing is not None:
+                    self.seen_lead_ids.discard(existing[0])
                 out.fail(
                     row.number,
                     row.cells,

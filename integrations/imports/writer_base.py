@@ -104,6 +104,9 @@ class LeadWriter:
             Company, (*COMPANY_ROW_COLUMNS, "workspace_id", "created_at", "updated_at")
         )
 
+    def after_commit(self) -> None:
+        """Called after each chunk committed, outside any transaction (statistics upkeep)."""
+
     # -- time ---------------------------------------------------------------------------------
     def now(self) -> Any:
         return connection.ops.adapt_datetimefield_value(timezone.now())

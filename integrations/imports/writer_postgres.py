@@ -9,6 +9,7 @@ it inserted (data-modifying CTEs), in one round trip.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 from django.db import connection
@@ -33,11 +34,19 @@ class PostgresWriter(LeadWriter):
         self.inserted = 0
         self.analyzed_at = 0
         self.checked_statistics = False
+        # Chunks may be written by two threads at once (see parallel.py).
+        self._count_lock = threading.Lock()
 
-    def _keep_statistics_fresh(self, cur) -> None:  # type: ignore[no-untyped-def]
+    def after_commit(self) -> None:
+        """Refresh the planner's statistics once the import's own inserts doubled them.
+
+        Runs between chunks, outside their transactions: an ANALYZE inside one would hold
+        its statistics rows until that chunk commits, and a second one would fail on them.
+        """
         if self.inserted >= max(ANALYZE_FIRST_AFTER, 2 * self.analyzed_at):
-            cur.execute(f"ANALYZE {self.lead_table}")
-            cur.execute(f"ANALYZE {self.company_table}")
+            with self._raw().cursor() as cur:
+                cur.execute(f"ANALYZE {self.lead_table}")
+                cur.execute(f"ANALYZE {self.company_table}")
             self.analyzed_at = self.inserted
 
     def _statistics_stale(self, cur) -> bool:  # type: ignore[no-untyped-def]
@@ -193,8 +202,8 @@ class PostgresWriter(LeadWriter):
                     copy.write_row((n, *record))
             cur.execute(sql, params)
             inserted = cur.fetchall()
+        with self._count_lock:
             self.inserted += len(inserted)
-            self._keep_statistics_fresh(cur)
         by_email = {email: lead_id for lead_id, email, _ in inserted if email}
         by_linkedin = {url: lead_id for lead_id, _, url in inserted if url}
         email_at = LEAD_ROW_COLUMNS.index("email")

@@ -89,3 +89,22 @@ def test_companies_are_deduped_by_domain_then_name(run_import, workspace):
     assert len(companies) == 1
     company = Lead.objects.get(email="a@gmail.com").company
     assert (company.name, company.domain) == ("Globex", "globex.com")
+
+
+def test_a_lead_found_again_through_another_identity_is_a_duplicate(run_import, workspace):
+    # One person, two rows: the first finds her by email, the second by LinkedIn URL.
+    LeadFactory(
+        workspace=workspace,
+        email="ana@acme.com",
+        linkedin_url="https://www.linkedin.com/in/ana-2/",
+        first_name="",
+    )
+    job = run_import(
+        b"Email,LinkedIn,First Name\n"
+        b"ana@acme.com,,Ana\n"
+        b"ana.other@acme.com,linkedin.com/in/ana-2,Anna\n",
+        on_duplicate="overwrite",
+    )
+
+    assert (job.created, job.updated, job.duplicates) == (0, 1, 1)
+    assert Lead.objects.get(workspace=workspace, email="ana@acme.com").first_name == "Ana"
