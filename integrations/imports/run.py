@@ -7,9 +7,11 @@ set of people already seen (needed to tell in-file duplicates apart).
 
 from __future__ import annotations
 
+import gc
 import queue
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -239,7 +241,36 @@ def _writers(importer: ChunkImporter) -> int:
     return max(wanted, 1)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the run; young objects collected per chunk.
+
+    Chunks hold hundreds of thousands of small objects (rows, tuples of existing leads), and the
+    automatic collector kept walking all of them: measured, it took a third of a SQLite import
+    and half of a re-import. The import makes no reference cycles of its own, so a collection
+    of the young generations after each chunk is enough until the collector is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _run(job: ImportJob, actor: Actor, size: int, on_chunk: Callable | None) -> None:
+    with _collector_paused():
+        _run_chunks(job, actor, size, on_chunk)
+    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+        status=ImportStatus.DONE,
+        finished_at=timezone.now(),
+        rows_total=F("rows_done"),
+        bytes_done=job.file_size,
+    )
+
+
+def _run_chunks(job: ImportJob, actor: Actor, size: int, on_chunk: Callable | None) -> None:
     lead_list = job.lead_list
     importer = ChunkImporter(
         writer=import_writer(job, actor),
@@ -265,6 +296,7 @@ def _run(job: ImportJob, actor: Actor, size: int, on_chunk: Callable | None) -> 
                 yield chunk, [r for r in chunk.rows if r.number > resume_after]
 
     def on_committed() -> None:
+        gc.collect(1)
         if on_chunk is not None:
             on_chunk(job)
 
@@ -288,12 +320,6 @@ def _run(job: ImportJob, actor: Actor, size: int, on_chunk: Callable | None) -> 
                 on_committed()
     finally:
         stop.set()
-    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
-        status=ImportStatus.DONE,
-        finished_at=timezone.now(),
-        rows_total=F("rows_done"),
-        bytes_done=job.file_size,
-    )
 
 
 def _commit_progress(job: ImportJob, chunk: Chunk, outcome: ChunkOutcome) -> None:

@@ -114,3 +114,18 @@ def test_a_second_worker_leaves_a_running_import_alone(upload):
     untouched = import_run(job_id=job.pk)
 
     assert (untouched.status, untouched.created) == (ImportStatus.RUNNING, 0)
+
+
+def test_the_garbage_collector_is_back_on_after_an_import_even_a_failed_one(upload):
+    import gc
+
+    job = _queued(upload)
+
+    def fail(current):
+        assert not gc.isenabled()  # paused while chunks are written
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        import_run(job_id=job.pk, chunk_rows=10, on_chunk=fail)
+
+    assert gc.isenabled()
