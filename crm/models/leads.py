@@ -16,7 +16,7 @@ class EmailStatus(models.TextChoices):
 class Lead(models.Model):
     """A person being prospected. Identity for dedupe: email, else LinkedIn URL."""
 
-    # No index of its own: every index below starts with the workspace, and each one a lead
+    # No index of its own: the indexes below start with the workspace, and each index a lead
     # carries costs every insert (imports write a million).
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="leads", db_index=False
@@ -84,6 +84,8 @@ class Lead(models.Model):
         ]
         # Keyset pagination walks (workspace, sort key, id); one index per sortable column.
         indexes = [
+            # Walks of a workspace's leads in id order (exports, bulk jobs).
+            models.Index(fields=["workspace", "id"], name="lead_ws_id"),
             models.Index(fields=["workspace", "created_at", "id"], name="lead_ws_created"),
             models.Index(fields=["workspace", "last_name", "id"], name="lead_ws_last_name"),
             models.Index(fields=["workspace", "updated_at", "id"], name="lead_ws_updated"),
