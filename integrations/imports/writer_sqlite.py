@@ -87,32 +87,32 @@ class SQLiteWriter(LeadWriter):
                 f"VALUES ({', '.join(['%s'] * len(columns))})",
                 [(lead_id, *record, *consts) for lead_id, record in zip(ids, records, strict=True)],
             )
-            payload = self.json(self.actor.payload)
-            cur.executemany(
+            # The new leads are exactly the ids first … last (we hold the write lock), so their
+            # timeline entries, list memberships and tags are each one INSERT … SELECT.
+            new_leads = f"FROM {self.lead_table} WHERE id BETWEEN %s AND %s"
+            span = (ids[0], ids[-1])
+            cur.execute(
                 f"INSERT INTO {self.activity_table} (workspace_id, lead_id, kind, actor_type, "
                 "actor_user_id, body, payload, created_at) "
-                "VALUES (%s, %s, 'imported', %s, %s, '', %s, %s)",
-                [
-                    (
-                        self.workspace_id,
-                        lead_id,
-                        self.actor.actor_type,
-                        self.actor.actor_user_id,
-                        payload,
-                        now,
-                    )
-                    for lead_id in ids
-                ],
+                f"SELECT %s, id, 'imported', %s, %s, '', %s, %s {new_leads}",
+                (
+                    self.workspace_id,
+                    self.actor.actor_type,
+                    self.actor.actor_user_id,
+                    self.json(self.actor.payload),
+                    now,
+                    *span,
+                ),
             )
             if list_id is not None:
-                cur.executemany(
+                cur.execute(
                     f"INSERT INTO {self.membership_table} (lead_list_id, lead_id, added_at) "
-                    "VALUES (%s, %s, %s)",
-                    [(list_id, lead_id, now) for lead_id in ids],
+                    f"SELECT %s, id, %s {new_leads}",
+                    (list_id, now, *span),
                 )
             for tag_id in tag_ids:
-                cur.executemany(
-                    f"INSERT INTO {self.leadtag_table} (lead_id, tag_id) VALUES (%s, %s)",
-                    [(lead_id, tag_id) for lead_id in ids],
+                cur.execute(
+                    f"INSERT INTO {self.leadtag_table} (lead_id, tag_id) SELECT id, %s {new_leads}",
+                    (tag_id, *span),
                 )
         return list(ids)

@@ -111,10 +111,11 @@ def _place_batch(
         entry_ids = [row[0] for row in cur.fetchall()]
         if not entry_ids:
             return 0
-        cur.executemany(
-            f"{_CHANGE_COLUMNS} VALUES (%(workspace)s, %(pipeline)s, %(entry)s, %(stage)s, "
-            "%(actor_type)s, %(actor_user)s, %(actor_name)s, %(reason)s, %(now)s)",
-            [{**params, "entry": entry_id} for entry_id in entry_ids],
+        cur.execute(
+            f"{_CHANGE_COLUMNS} SELECT %(workspace)s, %(pipeline)s, value, %(stage)s, "
+            "%(actor_type)s, %(actor_user)s, %(actor_name)s, %(reason)s, %(now)s "
+            "FROM json_each(%(entries)s)",
+            {**params, "entries": json.dumps(entry_ids)},
         )
     return len(entry_ids)
 
