@@ -117,7 +117,9 @@ def write_in_parallel(
             after_commit()
             notice = _Committed()
             notices.put(notice)
-            notice.answered.wait()
+            while not notice.answered.wait(0.05):
+                if committed.aborted:  # the import stopped: nobody will answer
+                    raise Aborted
             if notice.error is not None:
                 raise notice.error
             committed.done(k)
@@ -144,11 +146,18 @@ def write_in_parallel(
                 continue
 
     with ThreadPoolExecutor(writers, thread_name_prefix="import-writer") as pool:
-        for k, (chunk, rows) in enumerate(pending):
-            serve(writers)
-            if committed.aborted:
-                break
-            in_flight.append(pool.submit(write, k, chunk, rows))
-        serve(1)
+        try:
+            for k, (chunk, rows) in enumerate(pending):
+                serve(writers)
+                if committed.aborted:
+                    break
+                in_flight.append(pool.submit(write, k, chunk, rows))
+            serve(1)
+        except BaseException:
+            # Reading the file failed (or we were interrupted): chunks not yet committed roll
+            # back, and writers stop waiting for turns or answers.
+            prepared.abort()
+            committed.abort()
+            raise
     if errors:
         raise errors[0]

@@ -157,3 +157,38 @@ def test_cancelling_rolls_back_every_chunk_not_yet_committed(
     assert parallel_calls == [2]
     assert done.created == Lead.objects.filter(workspace=workspace).count()
     assert 0 < done.created < 10
+
+
+def test_a_file_that_fails_midway_stops_the_writers_without_hanging(
+    workspace, owner, settings, parallel_calls, monkeypatch
+):
+    from integrations.imports.rows import RowCleaner
+
+    clean = RowCleaner.clean
+
+    def unreadable_from_row_40(self, number, cells):
+        if number >= 40:
+            raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+        return clean(self, number, cells)
+
+    monkeypatch.setattr(RowCleaner, "clean", unreadable_from_row_40)
+    outcome: list[BaseException | ImportJob] = []
+
+    def run() -> None:
+        try:
+            outcome.append(_import(workspace, owner, writers=2, settings=settings))
+        except BaseException as exc:
+            outcome.append(exc)
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=60)
+
+    assert not worker.is_alive(), "the import hung"
+    assert isinstance(outcome[0], UnicodeDecodeError)
+    job = ImportJob.objects.get(workspace=workspace)
+    assert job.status == ImportStatus.FAILED
+    assert 0 < job.cursor_row < 40
+    assert Lead.objects.filter(workspace=workspace).count() == job.created
