@@ -245,7 +245,7 @@ def _writers(importer: ChunkImporter) -> int:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the run; young objects collected per chunk.
+    """Python's cyclic garbage collector off for the run (young objects collected when piled up).
 
     Chunks hold hundreds of thousands of small objects (rows, tuples of existing leads), and the
     automatic collector kept walking all of them: measured, it took a third of a SQLite import
