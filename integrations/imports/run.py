@@ -36,8 +36,6 @@ from integrations.models import ImportJob, ImportStatus
 DEFAULT_CHUNK_ROWS = 10_000
 # Live young objects (a few chunks' worth) after which a chunk boundary collects them.
 YOUNG_OBJECTS_COLLECTED_AT = 1_000_000
-# Chunks written at once on PostgreSQL (parallel.py); IMPORT_WRITERS=1 writes one at a time.
-DEFAULT_WRITERS = 2
 
 
 @dataclass
@@ -144,8 +142,6 @@ def stage_placer(job: ImportJob, actor: Actor) -> Callable[[list[int]], Any]:
     # Created (if missing) here, once and committed, not by chunks that may run side by side.
     pipeline_create_default(workspace=job.workspace)
     pipeline_settings_get(workspace=job.workspace)
-    if stage is not None:
-        stage.pipeline  # noqa: B018 - fetched once here rather than by each writer thread
     return lambda ids: entries_place_new_leads(
         workspace=job.workspace, lead_ids=ids, stage=stage, actor=actor
     )
@@ -235,12 +231,11 @@ def _writers(importer: ChunkImporter) -> int:
     One inside an outer transaction (other connections would not see its data) and for lists
     with a size limit (each chunk locks the list until it commits, so chunks cannot overlap).
     """
-    wanted = int(getattr(settings, "IMPORT_WRITERS", DEFAULT_WRITERS))
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return 1
     if importer.lead_list is not None and importer.lead_list.size_limit is not None:
         return 1
-    return max(wanted, 1)
+    return max(settings.IMPORT_WRITERS, 1)
 
 
 @contextmanager
