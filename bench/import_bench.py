@@ -96,6 +96,11 @@ def main() -> None:
         action="store_true",
         help="do not place new leads in the pipeline (isolates the import)",
     )
+    parser.add_argument(
+        "--no-events",
+        action="store_true",
+        help="baseline: write no event rows (placement still runs through the subscription)",
+    )
     parser.add_argument("--list", default="Bench list")
     args = parser.parse_args()
     _fresh_database(args.db)
@@ -116,6 +121,10 @@ def main() -> None:
     path = ROOT / "var" / "bench" / f"apollo_{args.rows}.csv"
     if not path.exists():
         generate(args.rows, path)
+    if args.no_events:
+        from bench.events_off import events_off
+
+        events_off()
     if args.no_pipeline:
         runner.stage_placer = lambda job, actor: None  # type: ignore[assignment]
     user, _ = user_get_or_create(email="bench@kindling.test", password="bench bench bench")

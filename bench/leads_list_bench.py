@@ -225,8 +225,26 @@ def _generate(workspace, owners, leads: int) -> None:  # type: ignore[no-untyped
             SELECT %s, id FROM "{lead_t}" WHERE workspace_id = %s AND id %% 50 = 7""",
             [tag.pk, workspace.pk],
         )
+        _place_in_pipeline(cur, workspace, lead_t)
         cur.execute("VACUUM ANALYZE")
     print(f"generated {leads:,} leads in {time.perf_counter() - started:.1f} s")
+
+
+def _place_in_pipeline(cur, workspace, lead_t: str) -> None:  # type: ignore[no-untyped-def]
+    """Every lead in the default pipeline, spread over its stages (the Stage column/filter)."""
+    from pipelines.models import PipelineEntry
+    from pipelines.services import pipeline_create_default
+
+    pipeline = pipeline_create_default(workspace=workspace)
+    stage_ids = list(pipeline.stages.order_by("position").values_list("pk", flat=True))
+    cur.execute(
+        f"""INSERT INTO "{PipelineEntry._meta.db_table}" (workspace_id, pipeline_id, stage_id,
+            lead_id, value_minor, currency, entered_at, catch_up_count, created_at)
+        SELECT workspace_id, %s, (%s::bigint[])[1 + id %% %s], id, 0, 'EUR', created_at, 0,
+            created_at
+        FROM "{lead_t}" WHERE workspace_id = %s""",
+        [pipeline.pk, stage_ids, len(stage_ids), workspace.pk],
+    )
 
 
 def _time(label: str, fn: Callable[[], object], runs: int) -> tuple[str, float, float]:
@@ -309,6 +327,12 @@ def main() -> None:
     def offset_page(offset: int) -> Callable[[], object]:
         return lambda: list(offset_qs[offset : offset + 50])
 
+    from pipelines.models import Stage
+
+    warm = Stage.objects.get(pipeline__workspace=workspace, pipeline__is_default=True, kind="warm")
+    web_stage = {"stage": warm.pk}
+    web_deep = {"cursor": str(deep["-created_at"]), "sort": "-created_at"}
+
     cases = [
         ("first page, newest first", get({})),
         ("page 201 (row 10,000), keyset", get({"cursor": deep["-created_at"]})),
@@ -331,6 +355,8 @@ def main() -> None:
         ("count, country=Sweden", lambda: api.get("/api/v1/leads/count", {"country": "Sweden"})),
         ("web leads table, first page", lambda: web.get("/w/bench/leads/")),
         ("web leads table, search", lambda: web.get("/w/bench/leads/", {"q": "rivera"})),
+        ("web leads table, stage filter", lambda: web.get("/w/bench/leads/", web_stage)),
+        ("web leads table, page 201", lambda: web.get("/w/bench/leads/", web_deep)),
     ]
     print(f"\n{'case':<40} {'p50 ms':>9} {'p95 ms':>9}")
     for label, fn in cases:

@@ -263,6 +263,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = _database(args.admin_url, args.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+    os.environ.setdefault("OUTBOUND_ALLOW_PRIVATE", "127.0.0.1")  # the sink listens on loopback
     import django
 
     django.setup()

@@ -16,7 +16,7 @@ def _beat_schedule() -> dict:
     from importlib import import_module
 
     schedule: dict = {}
-    for app_name in ("pipelines", "outreach", "integrations"):
+    for app_name in ("pipelines", "outreach", "integrations", "integrations.feed"):
         try:
             module = import_module(f"{app_name}.schedule")
         except ModuleNotFoundError:

@@ -22,10 +22,13 @@ from crm.services.lists import list_add_leads, list_create
 from crm.services.tags import leads_tag, tag_get_or_create
 from crm.services.tasks import task_create
 from crm.services.workspaces import membership_add, user_get_or_create, workspace_create
+from pipelines.services import pipeline_settings_update
 
 DEMO_SLUG = "demo"
 DEMO_EMAIL = "demo@kindling.local"
 DEMO_PASSWORD = "kindling-demo"
+# A European team: deals, payments and the ARR field are in euros.
+DEMO_CURRENCY = "EUR"
 
 FIRST = [
     "Emma",
@@ -255,6 +258,8 @@ def demo_load(*, leads: int = 300, seed: int = 42) -> Workspace:
         owner.first_name, owner.last_name = "Dana", "Demo"
         owner.save(update_fields=["first_name", "last_name"])
         workspace = workspace_create(name="Demo Sales Team", slug=DEMO_SLUG, owner=owner)
+        # Set before any lead is placed, so every deal of the demo is in the same currency.
+        pipeline_settings_update(workspace=workspace, data={"default_currency": DEMO_CURRENCY})
         sdr, _ = user_get_or_create(email="sam.sdr@kindling.local", password=DEMO_PASSWORD)
         sdr.first_name, sdr.last_name = "Sam", "Seller"
         sdr.save(update_fields=["first_name", "last_name"])
@@ -268,7 +273,7 @@ def demo_load(*, leads: int = 300, seed: int = 42) -> Workspace:
             choices=["C-level", "VP", "Director", "Manager"],
         )
         custom_field_define(
-            workspace=workspace, key="arr_eur", label="ARR (EUR)", field_type="number"
+            workspace=workspace, key="arr_eur", label=f"ARR ({DEMO_CURRENCY})", field_type="number"
         )
         created = []
         for i in range(leads):

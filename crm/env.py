@@ -6,6 +6,7 @@ start-up with a message naming the variable, so a typo in production fails at bo
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Callable
@@ -65,6 +66,16 @@ def env_url(name: str, default: str, *, schemes: set[str]) -> str:
     return raw
 
 
+def served_url(host: str, port: int) -> str:
+    """The http URL of a server bound to ``host:port``; a wildcard bind is reached as localhost."""
+    host = host.strip().strip("[]")
+    if host in {"", "0.0.0.0", "::", "*"}:
+        host = "localhost"
+    if ":" in host:  # an IPv6 address
+        host = f"[{host}]"
+    return f"http://{host}" if port == 80 else f"http://{host}:{port}"
+
+
 def env_secret_file(name: str, path: Path, *, generate: Callable[[], str]) -> str:
     """The variable's value, else a value generated once and kept in ``path``.
 
@@ -85,3 +96,38 @@ def env_secret_file(name: str, path: Path, *, generate: Callable[[], str]) -> st
 
 def random_secret_key() -> str:
     return secrets.token_urlsafe(50)
+
+
+def env_ip_ports(name: str, *, default_port: int) -> list[tuple[str, int]]:
+    """Comma-separated ``IP`` or ``IP:port`` (``[IPv6]:port``) as (address, port) pairs.
+
+    An address without a port gets ``default_port``; anything that is not an IP address and a
+    port in 1–65535 stops start-up.
+    """
+    pairs = []
+    for item in env_list(name, []):
+        pair = _ip_port(item, default_port)
+        if pair is None:
+            raise ImproperlyConfigured(
+                f"{name} must list IP or IP:port entries ([IPv6]:port), got {item!r}"
+            )
+        pairs.append(pair)
+    return pairs
+
+
+def _ip_port(item: str, default_port: int) -> tuple[str, int] | None:
+    host, port = item, str(default_port)
+    if item.startswith("["):
+        host, _, rest = item[1:].partition("]")
+        if rest:
+            if not rest.startswith(":"):
+                return None
+            port = rest[1:]
+    elif item.count(":") == 1:
+        host, port = item.split(":")
+    try:
+        address = str(ipaddress.ip_address(host))
+        number = int(port)
+    except ValueError:
+        return None
+    return (address, number) if 1 <= number <= 65535 else None

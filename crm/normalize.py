@@ -143,6 +143,22 @@ def _quote_slug(slug: str) -> str:
     return slug.replace("%", "%25").replace(" ", "%20")
 
 
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+
+
+def normalize_website(raw: str | None) -> str:
+    """A company website as typed ("acme.com", "https://acme.com/about"); InvalidValue for any
+    scheme but http and https (a ``javascript:`` or ``data:`` URL is not a website)."""
+    value = (raw or "").strip()
+    # Browsers drop tabs and newlines inside a URL and control characters before it, so
+    # "java\tscript:" is "javascript:" to them: judge the URL as they will read it.
+    scheme = _SCHEME.match(re.sub(r"[\t\n\r]", "", value).lstrip("".join(map(chr, range(33)))))
+    # "acme.com:8080" parses as scheme "acme.com": a scheme is only one without a dot.
+    if scheme and "." not in scheme.group(1) and scheme.group(1).lower() not in ("http", "https"):
+        raise InvalidValue("A website is an http:// or https:// address.")
+    return value
+
+
 def domain_from_website(raw: str | None) -> str | None:
     """Bare registrable-looking host of a website URL: ``https://www.Acme.com/x`` → ``acme.com``."""
     if raw is None:

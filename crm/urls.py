@@ -12,5 +12,9 @@ urlpatterns = [
     path("w/<slug:ws>/", include("integrations.urls")),
     path("", include("outreach.public_urls")),
     path("", include("integrations.webhooks.urls")),
+    path("", include("crm.web.account_urls")),
     path("", include("crm.web.urls")),
 ]
+
+# Under /api/, a failure outside an operation is still a JSON problem (crm/api/fallback.py).
+handler500 = "crm.api.fallback.server_error"

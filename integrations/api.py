@@ -10,7 +10,7 @@ from ninja.responses import Status
 from crm.api.schemas.common import errors
 from crm.selectors.leads import LeadFilters, leads_filtered
 from integrations.exports.columns import FIXED_COLUMNS, columns_resolve
-from integrations.exports.leads_csv import leads_csv_chunks
+from integrations.exports.download import leads_csv_download
 from integrations.imports.errors_report import errors_csv_chunks
 from integrations.imports.jobs import (
     import_cancel,
@@ -32,9 +32,9 @@ from integrations.imports.targets import FIXED_TARGETS
 from integrations.schemas import (
     ImportOptionsIn,
     ImportOut,
+    ImportPreviewOut,
     MappingIn,
     MappingOut,
-    PreviewOut,
     RowErrorOut,
     SuggestIn,
     SuggestOut,
@@ -129,7 +129,7 @@ def import_update(request: HttpRequest, job_id: int, payload: ImportOptionsIn):
 
 @router.post(
     "/imports/{job_id}/preview",
-    response={200: PreviewOut, **errors(404)},
+    response={200: ImportPreviewOut, **errors(404)},
     summary="The first rows as they will be stored, and new vs existing counts",
 )
 def import_preview_view(request: HttpRequest, job_id: int):
@@ -234,8 +234,4 @@ def export_leads(
     )
     filters = LeadFilters(q=q, list_id=list_id, tag_id=tag_id, owner_id=owner_id, country=country)
     leads = leads_filtered(workspace=_ws(request), filters=filters)
-    response = StreamingHttpResponse(
-        leads_csv_chunks(leads=leads, columns=chosen), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="leads.csv"'
-    return response
+    return leads_csv_download(leads=leads, columns=chosen, content_type="text/csv; charset=utf-8")

@@ -130,5 +130,15 @@ class SavedMapping(models.Model):
         return self.name
 
 
-# Inbound webhook endpoints live with their code; imported here so Django registers the model.
+# Webhooks, inbound automation and idempotency keys live with their code; imported here so
+# Django registers their models.
+from integrations.ai.models import AiSettings, SlotDraft  # noqa: E402, F401
+from integrations.automation.models import InboundLeadUrl  # noqa: E402, F401
+from integrations.idempotency.models import IdempotentRequest  # noqa: E402, F401
 from integrations.webhooks.models import InboundWebhook, WebhookProvider  # noqa: E402, F401
+from integrations.webhooks.outbound.models import (  # noqa: E402, F401
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)

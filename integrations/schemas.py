@@ -96,7 +96,7 @@ class PreviewRowOut(Schema):
     problems: list[ProblemOut]
 
 
-class PreviewOut(Schema):
+class ImportPreviewOut(Schema):
     rows: list[PreviewRowOut]
     new: int
     existing: int

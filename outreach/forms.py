@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django import forms
 
+from outreach.mail_providers import CUSTOM, PROVIDER_CHOICES, PROVIDERS, SERVER_FIELDS
 from outreach.models import Mailbox, SendingDomain
 
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri"), (5, "Sat"), (6, "Sun")]
@@ -21,51 +23,119 @@ class DomainForm(forms.Form):
     daily_cap = forms.IntegerField(min_value=1, max_value=100_000, initial=30)
 
 
+def _time_zones() -> list[tuple[str, str]]:
+    # UTC, then Area/City names (what people look for), then the rest (GMT, EST5EDT…).
+    names = sorted(zoneinfo.available_timezones(), key=lambda z: (z != "UTC", "/" not in z, z))
+    return [(name, name.replace("_", " ")) for name in names]
+
+
+TIME_ZONES = _time_zones()
+SECURITY = [
+    ("starttls", "STARTTLS (usually port 587 or 143)"),
+    ("ssl", "TLS from the start (usually port 465 or 993)"),
+    ("none", "None (loopback test servers only)"),
+]
+HOURS = {"type": "time", "step": 900}
+
+
 class MailboxForm(forms.Form):
-    domain = forms.ModelChoiceField(queryset=SendingDomain.objects.none())
-    address = forms.EmailField()
-    display_name = forms.CharField(max_length=120, required=False)
+    domain = forms.ModelChoiceField(queryset=SendingDomain.objects.none(), label="Sending domain")
+    address = forms.EmailField(label="Email address")
+    display_name = forms.CharField(
+        max_length=120, required=False, label="From name", help_text="e.g. Dana from Acme"
+    )
     signature = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Plain text."
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Plain text, added under every email.",
     )
     dkim_selector = forms.CharField(
-        max_length=63, required=False, help_text="The DKIM selector it signs with, e.g. google."
+        max_length=63,
+        required=False,
+        label="DKIM selector",
+        help_text="The selector your provider signs with, e.g. google; found for you below.",
     )
-    transport = forms.ChoiceField(choices=[("capture", "Capture (send nothing)"), ("smtp", "SMTP")])
-    smtp_host = forms.CharField(required=False)
-    smtp_port = forms.IntegerField(initial=587, min_value=1, max_value=65535)
-    smtp_security = forms.ChoiceField(
-        choices=[("starttls", "STARTTLS"), ("ssl", "Implicit TLS"), ("none", "None")]
+    transport = forms.ChoiceField(
+        choices=[("capture", "Keep here, send nothing (test)"), ("smtp", "Send through SMTP")],
+        label="Sending",
     )
-    smtp_username = forms.CharField(required=False)
-    smtp_password = forms.CharField(required=False, widget=forms.PasswordInput)
-    imap_host = forms.CharField(required=False)
-    imap_port = forms.IntegerField(initial=993, min_value=1, max_value=65535)
+    provider = forms.ChoiceField(
+        choices=PROVIDER_CHOICES,
+        required=False,
+        initial=CUSTOM,
+        label="Provider",
+        help_text="Fills in the servers below.",
+    )
+    smtp_host = forms.CharField(required=False, label="SMTP server")
+    smtp_port = forms.IntegerField(initial=587, min_value=1, max_value=65535, label="SMTP port")
+    smtp_security = forms.ChoiceField(choices=SECURITY, label="SMTP encryption")
+    smtp_username = forms.CharField(required=False, label="SMTP user name")
+    smtp_password = forms.CharField(
+        required=False, widget=forms.PasswordInput, label="SMTP password"
+    )
+    imap_host = forms.CharField(
+        required=False, label="IMAP server", help_text="Where replies and bounces are read."
+    )
+    imap_port = forms.IntegerField(initial=993, min_value=1, max_value=65535, label="IMAP port")
     imap_security = forms.ChoiceField(
-        choices=[("ssl", "Implicit TLS"), ("starttls", "STARTTLS"), ("none", "None")]
+        choices=[SECURITY[1], SECURITY[0], SECURITY[2]], label="IMAP encryption"
     )
-    imap_username = forms.CharField(required=False)
-    imap_password = forms.CharField(required=False, widget=forms.PasswordInput)
-    daily_cap = forms.IntegerField(min_value=1, initial=30)
-    ramp_start = forms.IntegerField(min_value=1, initial=5)
-    ramp_step = forms.IntegerField(min_value=0, initial=2)
+    imap_username = forms.CharField(required=False, label="IMAP user name")
+    imap_password = forms.CharField(
+        required=False, widget=forms.PasswordInput, label="IMAP password"
+    )
+    daily_cap = forms.IntegerField(
+        min_value=1, initial=30, label="Emails a day", help_text="Once the ramp has reached it."
+    )
+    ramp_start = forms.IntegerField(min_value=1, initial=5, label="Ramp: emails on day 1")
+    ramp_step = forms.IntegerField(min_value=0, initial=2, label="Ramp: more each day")
     window_weekdays = forms.TypedMultipleChoiceField(
-        choices=WEEKDAYS, coerce=int, initial=[0, 1, 2, 3, 4], widget=forms.CheckboxSelectMultiple
+        choices=WEEKDAYS,
+        coerce=int,
+        initial=[0, 1, 2, 3, 4],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "day-picker"}),
+        label="Send on",
     )
-    window_start = forms.TimeField(initial=dt.time(9, 0))
-    window_end = forms.TimeField(initial=dt.time(17, 0))
-    timezone = forms.CharField(max_length=64, initial="UTC")
-    gap_min_seconds = forms.IntegerField(min_value=0, initial=300)
-    gap_max_seconds = forms.IntegerField(min_value=0, initial=600)
+    window_start = forms.TimeField(
+        initial=dt.time(9, 0), widget=forms.TimeInput(attrs=HOURS, format="%H:%M"), label="From"
+    )
+    window_end = forms.TimeField(
+        initial=dt.time(17, 0), widget=forms.TimeInput(attrs=HOURS, format="%H:%M"), label="Until"
+    )
+    timezone = forms.ChoiceField(
+        choices=TIME_ZONES, initial="UTC", label="Time zone", help_text="Of the send hours."
+    )
+    gap_min_seconds = forms.IntegerField(
+        min_value=0, initial=300, label="At least (seconds between two emails)"
+    )
+    gap_max_seconds = forms.IntegerField(
+        min_value=0, initial=600, label="At most (seconds between two emails)"
+    )
 
     def __init__(self, *args, workspace, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["domain"].queryset = workspace.sending_domains.order_by("domain")
+        domains = workspace.sending_domains.order_by("domain")
+        self.fields["domain"].queryset = domains
+        only = list(domains[:2])
+        if len(only) == 1:
+            self.fields["domain"].initial = only[0].pk
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        preset = PROVIDERS.get(data.get("provider") or CUSTOM)
+        if preset is not None:
+            # Without script the fields stay as typed: fill the servers left empty.
+            for name in SERVER_FIELDS:
+                if not self.data.get(name):
+                    data[name] = getattr(preset, name)
+                    self.errors.pop(name, None)
+        return data
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("domain")
         data.pop("address")
+        data.pop("provider", None)
         return data
 
 
@@ -79,7 +149,9 @@ class MailboxEditForm(MailboxForm):
             self.fields[name].help_text = "Write-only: leave blank to keep the stored one."
 
     def service_data(self) -> dict:
-        return dict(self.cleaned_data)
+        data = dict(self.cleaned_data)
+        data.pop("provider", None)
+        return data
 
 
 class PolicyForm(forms.Form):
@@ -99,7 +171,10 @@ class PolicyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     dns_nameserver = forms.CharField(
-        required=False, label="DNS server", help_text="IP address; empty: the system's resolver."
+        required=False,
+        label="DNS server",
+        help_text="Empty: the system's resolver. Otherwise one the admin allows "
+        "(DNS_RESOLVERS_ALLOWED), with its port.",
     )
     dns_port = forms.IntegerField(min_value=1, max_value=65535, initial=53, label="DNS port")
 
@@ -118,7 +193,9 @@ class SequenceForm(forms.Form):
     stop_on_reply = forms.BooleanField(required=False, initial=True)
     stop_company_on_reply = forms.BooleanField(required=False)
     use_lead_timezone = forms.BooleanField(required=False, label="Use the lead's time zone")
-    unsubscribe_line = forms.BooleanField(required=False, label="Add an unsubscribe line")
+    unsubscribe_line = forms.BooleanField(
+        required=False, initial=True, label="Add an unsubscribe line"
+    )
 
     def __init__(self, *args, workspace, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.utils import timezone
 from ninja import Field, Schema
 
-from crm.api.schemas.common import InputSchema, RecordId
+from crm.api.schemas.common import (
+    ApiDate,
+    InputSchema,
+    RecordId,
+    TimeOfDay,
+    TimeOfDayOut,
+    omittable,
+)
 from outreach.caps import local_day
 
 
 class DomainIn(InputSchema):
     domain: str = Field(..., max_length=253)
     timezone: str = "UTC"
-    added_on: dt.date | None = Field(None, description="Warm-up start; today when omitted.")
+    added_on: ApiDate | None = Field(None, description="Warm-up start; today when omitted or null.")
     warmup_days: int = Field(14, ge=0, le=365)
     daily_cap: int = Field(30, ge=1, le=100_000)
 
@@ -44,31 +52,39 @@ class PauseIn(InputSchema):
 
 
 class MailboxSettings(InputSchema):
-    display_name: str | None = Field(None, max_length=120)
-    signature: str | None = Field(None, max_length=5000)
-    dkim_selector: str | None = Field(
-        None, max_length=63, description="DKIM selector it signs with; empty: discovered."
+    """A field left out keeps its value (or takes the default on create); null is refused."""
+
+    display_name: str = omittable(max_length=120)
+    signature: str = omittable(max_length=5000)
+    dkim_selector: str = omittable(
+        max_length=63, description="DKIM selector it signs with; empty: discovered."
     )
-    transport: str | None = Field(None, pattern="^(smtp|capture)$")
-    smtp_host: str | None = Field(None, max_length=253)
-    smtp_port: int | None = Field(None, ge=1, le=65535)
-    smtp_security: str | None = Field(None, pattern="^(ssl|starttls|none)$")
-    smtp_username: str | None = Field(None, max_length=254)
-    smtp_password: str | None = Field(None, max_length=500, description="Write-only.")
-    imap_host: str | None = Field(None, max_length=253)
-    imap_port: int | None = Field(None, ge=1, le=65535)
-    imap_security: str | None = Field(None, pattern="^(ssl|starttls|none)$")
-    imap_username: str | None = Field(None, max_length=254)
-    imap_password: str | None = Field(None, max_length=500, description="Write-only.")
-    daily_cap: int | None = Field(None, ge=1, le=10_000)
-    ramp_start: int | None = Field(None, ge=1, le=10_000)
-    ramp_step: int | None = Field(None, ge=0, le=10_000)
-    window_weekdays: list[int] | None = Field(None, description="Monday = 0 … Sunday = 6.")
-    window_start: dt.time | None = None
-    window_end: dt.time | None = None
-    timezone: str | None = Field(None, max_length=64)
-    gap_min_seconds: int | None = Field(None, ge=0, le=86_400)
-    gap_max_seconds: int | None = Field(None, ge=0, le=86_400)
+    transport: str = omittable(pattern="^(smtp|capture)$")
+    smtp_host: str = omittable(max_length=253)
+    smtp_port: int = omittable(ge=1, le=65535)
+    smtp_security: str = omittable(pattern="^(ssl|starttls|none)$")
+    smtp_username: str = omittable(max_length=254)
+    smtp_password: str = omittable(
+        max_length=500, description="Write-only; empty keeps the stored one."
+    )
+    imap_host: str = omittable(max_length=253)
+    imap_port: int = omittable(ge=1, le=65535)
+    imap_security: str = omittable(pattern="^(ssl|starttls|none)$")
+    imap_username: str = omittable(max_length=254)
+    imap_password: str = omittable(
+        max_length=500, description="Write-only; empty keeps the stored one."
+    )
+    daily_cap: int = omittable(ge=1, le=10_000)
+    ramp_start: int = omittable(ge=1, le=10_000)
+    ramp_step: int = omittable(ge=0, le=10_000)
+    window_weekdays: list[Annotated[int, Field(ge=0, le=6)]] = omittable(
+        min_length=1, max_length=7, description="Monday = 0 … Sunday = 6."
+    )
+    window_start: TimeOfDay = omittable(description="In the mailbox's time zone.")
+    window_end: TimeOfDay = omittable(description="In the mailbox's time zone; after the start.")
+    timezone: str = omittable(max_length=64, description="IANA name, e.g. Europe/Paris.")
+    gap_min_seconds: int = omittable(ge=0, le=86_400)
+    gap_max_seconds: int = omittable(ge=0, le=86_400)
 
 
 class MailboxIn(MailboxSettings):
@@ -99,8 +115,8 @@ class MailboxOut(Schema):
     ramp_step: int
     ramp_starts_on: dt.date
     window_weekdays: list[int]
-    window_start: dt.time
-    window_end: dt.time
+    window_start: TimeOfDayOut
+    window_end: TimeOfDayOut
     timezone: str
     gap_min_seconds: int
     gap_max_seconds: int
@@ -145,7 +161,7 @@ class SequenceIn(InputSchema):
     stop_on_reply: bool = True
     stop_company_on_reply: bool = False
     use_lead_timezone: bool = False
-    unsubscribe_line: bool = False
+    unsubscribe_line: bool = True
 
 
 class VariantIn(InputSchema):
@@ -205,23 +221,9 @@ class SequenceOut(Schema):
         return list(obj.steps.prefetch_related("variants"))
 
 
-class EnrollIn(InputSchema):
-    lead_ids: list[RecordId] | None = Field(None, max_length=10_000)
-    list_id: RecordId | None = None
-    slots: dict[str, dict[str, str]] | None = Field(
-        None, description='Per lead id: {"42": {"slot1": "…"}}.'
-    )
-
-
 class SkippedOut(Schema):
     lead_id: int
     reason: str
-
-
-class EnrollOut(Schema):
-    added: int
-    enrollment_ids: list[int]
-    skipped: list[SkippedOut]
 
 
 class EnrollmentOut(Schema):
@@ -246,25 +248,6 @@ class PreviewOut(Schema):
     body_text: str
     body_html: str
     mime: str
-
-
-class VariantResultOut(Schema):
-    step: int
-    variant: str
-    sent: int
-    replied: int
-    bounced: int
-    reply_rate: float
-    bounce_rate: float
-
-
-class ResultsOut(Schema):
-    enrolled: int
-    sent: int
-    replied: int
-    bounced: int
-    unsubscribed: int
-    variants: list[VariantResultOut]
 
 
 class SuppressionIn(InputSchema):

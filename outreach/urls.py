@@ -75,6 +75,7 @@ urlpatterns = [
     path("domains/<int:domain_id>/", domains.domain_detail, name="domain"),
     path("domains/<int:domain_id>/check/", domains.domain_check_now, name="domain_check"),
     path("mailboxes/new/", domains.mailbox_new, name="mailbox_new"),
+    path("mailboxes/ramp/", domains.mailbox_ramp, name="mailbox_ramp"),
     path("mailboxes/<int:mailbox_id>/", domains.mailbox_edit, name="mailbox_edit"),
     path("mailboxes/<int:mailbox_id>/<str:action>/", domains.mailbox_action, name="mailbox_action"),
     path("captured/", messages.captured_index, name="captured"),

@@ -24,7 +24,8 @@ from pipelines.services import (
 )
 
 ENGAGEMENTS = (ActivityKind.LIKED, ActivityKind.COMMENTED, ActivityKind.CONNECTED)
-DEAL_SIZES_EUR = (1_200, 2_400, 4_800, 9_600, 18_000)
+# In major units of the workspace's default currency.
+DEAL_SIZES = (1_200, 2_400, 4_800, 9_600, 18_000)
 REFERRED = (
     {"first_name": "Ines", "last_name": "Moreau", "email": "ines.moreau@brightlane.example"},
     {"first_name": "Tom", "last_name": "Berg", "email": "tom.berg@northpeak.example"},
@@ -45,15 +46,15 @@ def pipeline_demo_load(*, workspace: Workspace, leads: list[Lead], actor: Actor)
     for lead in warm:
         rule_reply_received(lead=lead, actor=actor, event_key=f"demo-reply-{lead.pk}")
         entry = PipelineEntry.objects.get(pipeline=pipeline, lead=lead)
-        value = rng.choice(DEAL_SIZES_EUR) * 100
-        entry_update(entry=entry, data={"value_minor": value, "currency": "EUR"})
+        value = rng.choice(DEAL_SIZES) * 100
+        # In the workspace's default currency, like every amount given without one.
+        entry_update(entry=entry, data={"value_minor": value})
     customers = warm[: len(warm) // 2]
     for lead in customers:
         rule_customer_paid(
             lead=lead,
             actor=actor,
-            amount_minor=rng.choice(DEAL_SIZES_EUR) * 100,
-            currency="EUR",
+            amount_minor=rng.choice(DEAL_SIZES) * 100,
             event_key=f"demo-paid-{lead.pk}",
         )
     # Account managers have had 1 to 4 conversations with most customers; the ones at

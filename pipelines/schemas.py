@@ -7,7 +7,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from crm.api.schemas.common import InputSchema, QuerySchema, RecordId
+from crm.api.schemas.common import ApiDateTime, InputSchema, QuerySchema, RecordId
 from pipelines.models import StageKind
 from pipelines.selectors.board import BoardFilters
 
@@ -144,17 +144,41 @@ class EntryIn(InputSchema):
 
 class EntryPatch(InputSchema):
     value_minor: int | None = Field(None, ge=0, le=2**62)
-    currency: str | None = Field(None, min_length=3, max_length=3)
+    currency: str | None = Field(
+        None,
+        min_length=3,
+        max_length=3,
+        description="ISO 4217; with `value_minor` and without it: the workspace's default.",
+    )
     probability: int | None = Field(None, ge=0, le=100)
     owner_id: RecordId | None = None
 
 
 class MoveIn(InputSchema):
-    to_stage_id: RecordId
-    expected_from_stage_id: RecordId = Field(
-        ..., description="Where you saw the lead; a 409 when someone moved it meanwhile."
+    """Where to: `to_stage` (name or kind) or `to_stage_id`, exactly one."""
+
+    to_stage: str | None = Field(
+        None,
+        max_length=80,
+        description="A stage's name (any case) or kind, e.g. `Warm` or `customer`; a kind that "
+        "several stages share (`catch_up`) is a 422 naming them.",
+        examples=["Warm"],
+    )
+    to_stage_id: RecordId | None = None
+    expected_from_stage: str | None = Field(
+        None,
+        max_length=80,
+        description="Optional: the stage (name or kind) you saw the lead in; a 409 only when "
+        "the lead has moved elsewhere meanwhile.",
+    )
+    expected_from_stage_id: RecordId | None = Field(
+        None, description="Optional: the same as `expected_from_stage`, by id."
     )
     reason: str = Field("", max_length=300)
+
+
+class LeadMoveIn(MoveIn):
+    pipeline_id: RecordId | None = Field(None, description="The default pipeline when omitted.")
 
 
 class StageChangeOut(Schema):
@@ -184,7 +208,9 @@ class EventIn(InputSchema):
 
 class PaymentIn(EventIn):
     amount_minor: int | None = Field(None, ge=0, le=2**62)
-    currency: str | None = Field(None, min_length=3, max_length=3)
+    currency: str | None = Field(
+        None, min_length=3, max_length=3, description="Default: the workspace's default currency."
+    )
 
 
 class PersonIn(InputSchema):
@@ -230,5 +256,5 @@ class SettingsPatch(InputSchema):
 
 class RangeQuery(QuerySchema):
     pipeline_id: RecordId | None = Field(None, description="The default pipeline when omitted.")
-    since: dt.datetime | None = Field(None, description="Default: 90 days ago.")
-    until: dt.datetime | None = Field(None, description="Default: now.")
+    since: ApiDateTime | None = Field(None, description="Default: 90 days ago.")
+    until: ApiDateTime | None = Field(None, description="Default: now.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 
 import pytest
 from django.conf import settings
@@ -81,6 +82,19 @@ def logged_in_page(chromium, live_server, owner, workspace):
     yield page
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(settings):
+    """Each test starts with an empty cache (login and API-key throttling counters live there).
+
+    A key prefix of its own per test is an empty cache without touching the database before
+    the test is allowed to.
+    """
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 from django.core.exceptions import RequestDataTooBig
+from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse
+from django.utils.log import log_response
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer
 
+from crm.api.fallback import SERVER_ERROR_BODY
 from crm.errors import Conflict, DomainError
 from crm.models import ApiKey
 from crm.services.api_keys import api_key_authenticate
+from crm.throttle import TooManyAttempts, api_key_cool_down, api_key_failed, client_ip
 
 
 class BearerKey(HttpBearer):
     """``Authorization: Bearer kdl_…``"""
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
-        return _bind(request, api_key_authenticate(token))
+        return _bind(request, _checked_key(request, token))
 
 
 class HeaderKey(APIKeyHeader):
@@ -27,7 +31,22 @@ class HeaderKey(APIKeyHeader):
     param_name = "X-API-Key"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> ApiKey | None:
-        return _bind(request, api_key_authenticate(key or ""))
+        return _bind(request, _checked_key(request, key or ""))
+
+
+def _checked_key(request: HttpRequest, token: str) -> ApiKey | None:
+    """The key of ``token``; bad keys are counted per address, and after too many every key
+    from that address is refused for a while (a 429), so keys cannot be guessed at speed."""
+    if not token:
+        return None
+    ip = client_ip(request)
+    wait = api_key_cool_down(ip=ip)
+    if wait is not None:
+        raise TooManyAttempts(wait, "invalid API keys")
+    key = api_key_authenticate(token)
+    if key is None:
+        api_key_failed(ip=ip)
+    return key
 
 
 def _bind(request: HttpRequest, key: ApiKey | None) -> ApiKey | None:
@@ -53,7 +72,10 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     body: dict = {"detail": exc.message, "errors": exc.errors}
     if isinstance(exc, Conflict) and exc.existing_id is not None:
         body["existing_id"] = exc.existing_id
-    return api.create_response(request, body, status=exc.status)
+    response = api.create_response(request, body, status=exc.status)
+    if isinstance(exc, TooManyAttempts):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 # Leading parts of a pydantic error location that name where the value came from, not the field.
@@ -94,6 +116,19 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
     return api.create_response(
         request, {"detail": "Missing or invalid API key.", "errors": {}}, status=401
     )
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A bug, not the caller's fault: logged with its traceback as Django logs a 500 (and
+    # signalled, so the test client re-raises it), answered in the API's JSON shape, not HTML.
+    got_request_exception.send(sender=None, request=request)
+    response = api.create_response(request, SERVER_ERROR_BODY, status=500)
+    log_response(
+        "%s: %s", response.reason_phrase, request.path, response=response, request=request,
+        exception=exc,
+    )  # fmt: skip
+    return response
 
 
 def _add_routers() -> None:

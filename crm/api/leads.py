@@ -68,7 +68,8 @@ def leads_count_view(request: ApiRequest, query: Query[LeadFilterQuery]):
     "/leads",
     response={201: LeadOut, 200: LeadOut, **errors(400, 409, 422)},
     summary="Create a lead",
-    description="201 with the new lead. A known email or LinkedIn URL is a 409 carrying "
+    description="201 with the new lead: owned by the key's person and with source `api` "
+    "unless `owner_id` or `source` is given. A known email or LinkedIn URL is a 409 carrying "
     "`existing_id`, or with `on_conflict=return` a 200 with the existing lead, unchanged.",
 )
 def lead_create_view(
@@ -76,10 +77,15 @@ def lead_create_view(
     payload: LeadIn,
     on_conflict: Literal["error", "return"] = "error",
 ):
+    data = payload.dict(exclude_unset=True)
+    # A lead made through a key belongs to the key's person unless the caller says otherwise.
+    data.setdefault("owner_id", request.user.pk)
+    if not data.get("source"):
+        data["source"] = "api"
     lead, created = lead_create(
         workspace=request.workspace,
         actor=actor_of(request),
-        data=payload.dict(exclude_unset=True),
+        data=data,
         on_conflict=on_conflict,
     )
     _with_relations([lead])
@@ -113,5 +119,7 @@ def lead_update_view(request: ApiRequest, lead_id: int, payload: LeadPatch):
     description="With its timeline and tasks; it leaves its lists and tags.",
 )
 def lead_delete_view(request: ApiRequest, lead_id: int):
-    lead_delete(lead=lead_get(workspace=request.workspace, lead_id=lead_id))
+    lead_delete(
+        lead=lead_get(workspace=request.workspace, lead_id=lead_id), actor=actor_of(request)
+    )
     return Status(204, None)

@@ -10,8 +10,12 @@ from crm.api.lists import router as lists_router
 from crm.api.me import router as me_router
 from crm.api.tags import router as tags_router
 from crm.api.tasks import router as tasks_router
+from integrations.ai.api import router as ai_router
 from integrations.api import router as integrations_router
+from integrations.feed.api import router as feed_router
+from integrations.feed.engagement_api import router as engagements_router
 from integrations.webhooks.api import router as webhooks_router
+from integrations.webhooks.outbound.api import router as outbound_webhooks_router
 from outreach.api import router as outreach_router
 from pipelines.api import router as pipelines_router
 
@@ -26,6 +30,10 @@ ROUTERS: list[tuple[str, Router]] = [
     ("", custom_fields_router),
     ("", pipelines_router),
     ("", integrations_router),
+    ("", feed_router),
+    ("", engagements_router),
     ("", webhooks_router),
+    ("", outbound_webhooks_router),
     ("", outreach_router),
+    ("", ai_router),
 ]

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from crm.actors import Actor
 from crm.errors import ValidationFailed
+from crm.events import event_record
 from crm.models import Activity, ActivityKind, Lead
 
 
@@ -59,11 +60,35 @@ def activities_record_many(
     )
 
 
+def activity_logged(*, activity: Activity, actor: Actor) -> None:
+    """Record ``activity.logged`` for a note, call or meeting a person put on the timeline.
+
+    Reactions subscribe to it: a conversation with a customer (``catch_up``) moves them to the
+    next Catch-up stage, in the same transaction.
+    """
+    event_record(
+        type="activity.logged",
+        workspace_id=activity.workspace_id,
+        actor=actor,
+        subject_id=activity.lead_id,
+        data={
+            "activity": {
+                "id": activity.pk,
+                "kind": activity.kind,
+                "body": activity.body,
+                "catch_up": bool(activity.payload.get("catch_up")),
+                "created_at": activity.created_at.isoformat().replace("+00:00", "Z"),
+            }
+        },
+    )
+
+
 def note_add(*, lead: Lead, body: str, actor: Actor, catch_up: bool = False) -> Activity:
     """A free-text note on the lead's timeline.
 
-    ``catch_up`` marks the note as a conversation with a customer: the catch-up rule counts it
-    and moves a customer to the next Catch-up stage, in the same transaction.
+    ``catch_up`` marks the note as a conversation with a customer: the catch-up rule (a
+    subscriber of ``activity.logged``) counts it and moves a customer to the next Catch-up
+    stage, in the same transaction.
     """
     text = body.strip()
     if not text:
@@ -78,9 +103,5 @@ def note_add(*, lead: Lead, body: str, actor: Actor, catch_up: bool = False) -> 
             body=text,
             payload={"catch_up": catch_up},
         )
-        if catch_up:
-            # Imported here: the pipelines app is built on this one.
-            from pipelines.services import rule_conversation_logged
-
-            rule_conversation_logged(lead=lead, actor=actor)
+        activity_logged(activity=activity, actor=actor)
     return activity

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from crm.errors import Conflict, ValidationFailed
 from crm.models import Company, Workspace
-from crm.normalize import company_domain, domain_from_website
+from crm.normalize import InvalidValue, company_domain, domain_from_website, normalize_website
 from crm.services.custom_fields import custom_values_clean
 
 COMPANY_TEXT_FIELDS = {
@@ -34,6 +34,11 @@ def _clean(workspace: Workspace, data: dict[str, Any], current: Company | None) 
             clean[field] = value
     if "name" in clean and not clean["name"]:
         errors["name"] = ["A company needs a name."]
+    if "website" in clean:
+        try:
+            clean["website"] = normalize_website(clean["website"])
+        except InvalidValue as exc:
+            errors["website"] = [str(exc)]
     if "domain" in data:
         raw = (data["domain"] or "").strip()
         clean["domain"] = domain_from_website(raw) if raw else None
@@ -99,6 +104,10 @@ def company_resolve(
     people from one company share one row however their export spelled its name.
     """
     name = (name or "").strip()[:200]
+    try:
+        website = normalize_website(website)
+    except InvalidValue as exc:
+        raise ValidationFailed.field("company_website", str(exc)) from None
     domain = company_domain(website=website, email=email)
     if domain:
         company = Company.objects.filter(workspace=workspace, domain=domain).first()

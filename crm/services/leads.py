@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 
 from crm.actors import Actor
 from crm.errors import Conflict, ValidationFailed
+from crm.events import event_record
+from crm.events.lead_subject import new_lead_as_api
 from crm.models import ActivityKind, Company, EmailStatus, Lead, Membership, Workspace
 from crm.normalize import InvalidValue, normalize_email, normalize_linkedin_url, search_text
 from crm.services.activities import activity_record
@@ -137,8 +139,9 @@ def lead_create(
     ``data`` may name a company by ``company_id`` or by ``company_name``/``company_website``
     (found by domain, then name, else created). A lead whose email or LinkedIn URL is already
     known is a Conflict, or with ``on_conflict="return"`` the existing lead is returned as is.
-    A new lead starts at the default pipeline's Cold stage, in the same transaction; callers
-    that place it themselves (referrals start Warm) pass ``place_in_pipeline=False``.
+    Records ``lead.created``; the pipelines app places the new lead at its default pipeline's
+    Cold stage in the same transaction, unless the caller places it itself (referrals start
+    Warm) and passes ``place_in_pipeline=False``.
     """
     if on_conflict not in {"error", "return"}:
         raise ValidationFailed.field("on_conflict", "Must be 'error' or 'return'.")
@@ -188,11 +191,14 @@ def lead_create(
             actor=actor,
             payload={"source": lead.source} if lead.source else {},
         )
-        if place_in_pipeline:
-            # Imported here: the pipelines app is built on this one.
-            from pipelines.services import entries_place_new_leads
-
-            entries_place_new_leads(workspace=workspace, lead_ids=[lead.pk], actor=actor)
+        event_record(
+            type="lead.created",
+            workspace_id=workspace.pk,
+            actor=actor,
+            subject_id=lead.pk,
+            subject=new_lead_as_api(lead),
+            hints={"place_in_pipeline": place_in_pipeline},
+        )
     return lead, True
 
 
@@ -216,11 +222,23 @@ def lead_update(*, lead: Lead, actor: Actor, data: dict[str, Any]) -> Lead:
             activity_record(
                 lead=lead, kind=ActivityKind.UPDATED, actor=actor, payload={"fields": changed}
             )
+            event_record(
+                type="lead.updated",
+                workspace_id=lead.workspace_id,
+                actor=actor,
+                subject_id=lead.pk,
+                data={"fields": changed},
+            )
     except IntegrityError:
         raise Conflict("Another lead already has this email or LinkedIn URL.") from None
     return lead
 
 
-def lead_delete(*, lead: Lead) -> None:
-    """Delete a lead with its timeline, tasks and memberships."""
-    lead.delete()
+def lead_delete(*, lead: Lead, actor: Actor) -> None:
+    """Delete a lead with its timeline, tasks and memberships; ``lead.deleted`` keeps its last
+    state."""
+    with transaction.atomic():
+        event_record(
+            type="lead.deleted", workspace_id=lead.workspace_id, actor=actor, subject_id=lead.pk
+        )
+        lead.delete()

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from crm.actors import Actor
 from crm.errors import Conflict, ValidationFailed
+from crm.events import events_record_batch
 from crm.models import ActivityKind, Lead, LeadList, ListKind, ListMembership, Workspace
 from crm.models.lists import DEFAULT_SIZE_LIMITS
 from crm.services.activities import activities_record_many
@@ -107,6 +108,13 @@ def list_add_leads(*, lead_list: LeadList, lead_ids: Iterable[int], actor: Actor
             actor=actor,
             payload={"list_id": locked.pk, "list": locked.name},
         )
+        events_record_batch(
+            type="list.lead_added",
+            workspace_id=locked.workspace_id,
+            actor=actor,
+            subject_ids=[lead.pk for lead in leads],
+            data={"list": _list_ref(locked)},
+        )
     return len(leads)
 
 
@@ -123,4 +131,15 @@ def list_remove_leads(*, lead_list: LeadList, lead_ids: Iterable[int], actor: Ac
             actor=actor,
             payload={"list_id": lead_list.pk, "list": lead_list.name},
         )
+        events_record_batch(
+            type="list.lead_removed",
+            workspace_id=lead_list.workspace_id,
+            actor=actor,
+            subject_ids=[lead.pk for lead in leads],
+            data={"list": _list_ref(lead_list)},
+        )
     return len(leads)
+
+
+def _list_ref(lead_list: LeadList) -> dict[str, object]:
+    return {"id": lead_list.pk, "name": lead_list.name, "kind": lead_list.kind}

@@ -10,6 +10,7 @@ from crm.actors import Actor
 from crm.errors import ValidationFailed
 from crm.models import ActivityKind, Lead, Membership, Task, TaskKind, Workspace
 from crm.services.activities import activity_record
+from crm.timebounds import datetime_problem
 
 
 def _clean(workspace: Workspace, data: dict[str, Any]) -> dict[str, Any]:
@@ -29,7 +30,10 @@ def _clean(workspace: Workspace, data: dict[str, Any]) -> dict[str, Any]:
         due = data["due_at"]
         if isinstance(due, dt.date) and not isinstance(due, dt.datetime):
             due = dt.datetime.combine(due, dt.time(9, 0))
-        if due is not None and timezone.is_naive(due):
+        problem = datetime_problem(due) if due is not None else None
+        if problem:
+            errors["due_at"] = [problem]
+        elif due is not None and timezone.is_naive(due):
             due = timezone.make_aware(due)
         clean["due_at"] = due
     if "assignee_id" in data:

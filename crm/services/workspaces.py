@@ -7,7 +7,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
+from crm.actors import Actor
 from crm.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from crm.events import event_record
 from crm.models import Membership, Role, Workspace
 from crm.normalize import InvalidValue, normalize_email
 
@@ -41,7 +43,7 @@ def user_get_or_create(*, email: str, password: str | None = None) -> tuple[User
 
 
 def workspace_create(*, name: str, slug: str, owner: User) -> Workspace:
-    """Create a workspace with its owner and its default sales pipeline."""
+    """Create a workspace with its owner; ``workspace.created`` gives it its default pipeline."""
     slug = slug.strip().lower()
     if not _SLUG_RE.match(slug):
         raise ValidationFailed.field(
@@ -51,10 +53,14 @@ def workspace_create(*, name: str, slug: str, owner: User) -> Workspace:
         with transaction.atomic():
             workspace = Workspace.objects.create(name=name.strip() or slug, slug=slug)
             Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
-            # Imported here: the pipelines app is built on this one.
-            from pipelines.services import pipeline_create_default
-
-            pipeline_create_default(workspace=workspace)
+            event_record(
+                type="workspace.created",
+                workspace_id=workspace.pk,
+                actor=Actor.of_user(owner),
+                subject_id=workspace.pk,
+                subject={"id": workspace.pk, "slug": workspace.slug, "name": workspace.name},
+                data={"owner_id": owner.pk},
+            )
     except IntegrityError:
         raise Conflict(f"A workspace '{slug}' already exists.") from None
     return workspace
@@ -119,24 +125,44 @@ def _is_owner(workspace: Workspace, user: User) -> bool:
 
 
 def team_member_add(
-    *, workspace: Workspace, by: User, email: str, role: str
-) -> tuple[Membership, str | None]:
+    *, workspace: Workspace, by: User, email: str, role: str, name: str = ""
+) -> Membership:
     """``by`` adds a person by email, or changes the role of someone already there.
 
-    A new person is created with a generated password, returned once to be handed over.
+    A new person is created without a usable password (and with ``name``, when given): they
+    choose one from the invitation that crm.services.invitations sends. Nobody hands over a
+    password.
     """
     if role == Role.OWNER:
         _require_team_manager(workspace, by, touches_owner=False)
         if not _is_owner(workspace, by):
             raise ValidationFailed.field("role", "Only an owner can make someone an owner.")
     with transaction.atomic():
-        user, password = user_get_or_create(email=email)
+        user = _invitee_get_or_create(email=email, name=name)
         _require_team_manager(workspace, by, touches_owner=False)
         current = Membership.objects.filter(workspace=workspace, user=user).first()
         if current is not None and current.role == Role.OWNER and not _is_owner(workspace, by):
             raise PermissionDenied("Only an owner can change an owner.")
         membership = membership_add(workspace=workspace, user=user, role=role)
-    return membership, password
+    return membership
+
+
+def _invitee_get_or_create(*, email: str, name: str) -> User:
+    try:
+        address = normalize_email(email)
+    except InvalidValue as exc:
+        raise ValidationFailed.field("email", str(exc)) from None
+    if not address:
+        raise ValidationFailed.field("email", "An email is required.")
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=address).first()
+    if user is not None:
+        return user
+    first, _, last = " ".join(name.split()).partition(" ")
+    # No password: an unusable one until the invitation's link sets it.
+    return User.objects.create_user(
+        username=address, email=address, password=None, first_name=first[:150], last_name=last[:150]
+    )
 
 
 def team_member_change(

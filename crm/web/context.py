@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from crm.selectors.workspaces import memberships_of
+from crm.web.extensions.badges import badge_counts
 from crm.web.nav import nav_sections
 
 
@@ -16,5 +17,11 @@ def workspace_context(request: HttpRequest) -> dict:
         "workspace": workspace,
         "membership": getattr(request, "membership", None),
         "my_memberships": memberships_of(user),
-        "nav": nav_sections(ws=workspace.slug, path=request.path) if workspace else [],
+        "nav": nav_sections(
+            ws=workspace.slug,
+            path=request.path,
+            badges=badge_counts(workspace=workspace, user=user),
+        )
+        if workspace
+        else [],
     }

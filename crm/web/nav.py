@@ -27,6 +27,9 @@ class NavLink:
     icon: str
     url: str | None
     active: bool
+    # A count other apps attach (crm/web/extensions/badges.py): "Feed 12".
+    badge: int = 0
+    badge_title: str = ""
 
     @property
     def soon(self) -> bool:
@@ -56,12 +59,15 @@ def nav_url(url_name: str, ws: str) -> str | None:
         return None
 
 
-def nav_sections(*, ws: str, path: str) -> list[tuple[str, list[NavLink]]]:
+def nav_sections(
+    *, ws: str, path: str, badges: dict[str, tuple[int, str]] | None = None
+) -> list[tuple[str, list[NavLink]]]:
     """The sidebar for workspace ``ws``: ``[(section, [links])]``, the current page marked active.
 
     The longest URL that prefixes the current path wins, so /leads/12/ lights up Leads and not
-    the dashboard at /w/acme/.
+    the dashboard at /w/acme/. ``badges`` maps an entry's URL name to its count and title.
     """
+    badges = badges or {}
     resolved = [(entry, nav_url(entry.url_name, ws)) for entry in NAV]
     home = nav_url("crm:dashboard", ws)
     # The dashboard is the workspace's root: it is current only on itself, not on the
@@ -72,6 +78,9 @@ def nav_sections(*, ws: str, path: str) -> list[tuple[str, list[NavLink]]]:
     current = max(matches, key=len) if matches else None
     sections: dict[str, list[NavLink]] = {}
     for entry, url in resolved:
-        link = NavLink(entry.label, entry.icon, url, active=url is not None and url == current)
+        count, title = badges.get(entry.url_name, (0, "")) if url else (0, "")
+        link = NavLink(
+            entry.label, entry.icon, url, url is not None and url == current, count, title
+        )
         sections.setdefault(entry.section, []).append(link)
     return list(sections.items())

@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 
 # URL names of fragments for the lead page's side column; each takes ``ws`` and ``lead_id``.
-LEAD_PANELS = ("pipelines:lead_panel",)
+LEAD_PANELS = ("pipelines:lead_panel", "integrations:feed_lead_panel")
 # URL names of fragments for the dashboard's side column; each takes ``ws``.
-DASHBOARD_PANELS = ("pipelines:dashboard_panel",)
+DASHBOARD_PANELS = ("pipelines:dashboard_panel", "integrations:feed_goals_panel")
 
 
 def _reversible(names: tuple[str, ...], **kwargs: object) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from crm.models import Activity, ActivityKind, Company, Lead, LeadList, Task, TaskKind, Workspace
+from crm.models import Activity, ActivityKind, Company, Lead, LeadList, Task, Workspace
 from crm.selectors.records import tasks_list
 
 
@@ -60,32 +60,18 @@ def tasks_view(*, workspace: Workspace, view: str, assignee_id: int | None) -> Q
     return qs
 
 
-def catch_ups_due(*, workspace: Workspace, limit: int = 8) -> list[Task]:
-    """Open catch-up and referral-ask tasks due by tonight: account managers' part of the day."""
-    return list(
-        tasks_list(workspace=workspace, open_only=True).filter(
-            kind__in=[TaskKind.CATCH_UP, TaskKind.ASK_REFERRAL], due_at__lte=end_of_today()
-        )[:limit]
-    )
-
-
 @dataclass
 class WorkspaceCounts:
     companies: int
     lists: int
-    open_tasks: int
-    overdue_tasks: int
     leads_this_week: int
 
 
 def workspace_counts(*, workspace: Workspace) -> WorkspaceCounts:
-    open_tasks = Task.objects.filter(workspace=workspace, done_at__isnull=True)
     week_ago = timezone.now() - dt.timedelta(days=7)
     return WorkspaceCounts(
         companies=Company.objects.filter(workspace=workspace).count(),
         lists=LeadList.objects.filter(workspace=workspace).count(),
-        open_tasks=open_tasks.count(),
-        overdue_tasks=open_tasks.filter(due_at__lt=start_of_today()).count(),
         leads_this_week=Lead.objects.filter(workspace=workspace, created_at__gte=week_ago).count(),
     )
 
@@ -110,12 +96,3 @@ def company_names(*, workspace: Workspace, limit: int = 500) -> list[str]:
         .order_by("name")
         .values_list("name", flat=True)[:limit]
     )
-
-
-def open_sequences(*, workspace: Workspace) -> QuerySet:
-    """Sequences that take new leads, for the leads table's "Enroll" bulk action."""
-    # Imported here: the outreach app is built on this one.
-    from outreach.models import SequenceStatus
-    from outreach.selectors import sequences_of
-
-    return sequences_of(workspace=workspace).exclude(status=SequenceStatus.ARCHIVED)

@@ -6,13 +6,27 @@ LOGIN_REDIRECT_URL use them); every workspace page is in the ``crm`` namespace a
 
 from django.urls import include, path
 
-from crm.web.views import auth, companies, dashboard, lead_page, leads, lists, settings, tasks
+from crm.web.views import (
+    auth,
+    companies,
+    dashboard,
+    lead_page,
+    lead_views,
+    leads,
+    lists,
+    settings,
+    tasks,
+)
 
 workspace_pages = [
     path("", dashboard.dashboard, name="dashboard"),
     path("leads/", leads.leads_index, name="leads"),
     path("leads/new/", leads.lead_new, name="lead_new"),
     path("leads/bulk/", leads.leads_bulk, name="leads_bulk"),
+    path("leads/columns/", lead_views.columns_choose, name="leads_columns"),
+    path("leads/views/", lead_views.view_save, name="lead_view_save"),
+    path("leads/views/<int:view_id>/", lead_views.view_open, name="lead_view"),
+    path("leads/views/<int:view_id>/delete/", lead_views.view_delete, name="lead_view_delete"),
     path("leads/<int:lead_id>/", lead_page.lead_detail, name="lead"),
     path("leads/<int:lead_id>/edit/", lead_page.lead_edit, name="lead_edit"),
     path("leads/<int:lead_id>/delete/", lead_page.lead_delete_view, name="lead_delete"),
@@ -31,6 +45,11 @@ workspace_pages = [
     path("settings/api-keys/", settings.api_key_new, name="api_key_new"),
     path("settings/members/", settings.member_add, name="member_add"),
     path("settings/members/<int:user_id>/", settings.member_change, name="member_change"),
+    path(
+        "settings/members/<int:user_id>/invite/",
+        settings.member_invite_again,
+        name="member_invite_again",
+    ),
     path("settings/custom-fields/", settings.custom_field_new, name="custom_field_new"),
     path(
         "settings/api-keys/<int:key_id>/revoke/",

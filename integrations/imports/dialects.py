@@ -23,7 +23,8 @@ DELIMITERS = (",", ";", "\t", "|")
 # Bytes Windows-1252 leaves undefined: a file holding them is Latin-1, not Windows-1252.
 _CP1252_HOLES = frozenset(b"\x81\x8d\x8f\x90\x9d")
 
-csv.field_size_limit(10 * 1024 * 1024)
+FIELD_LIMIT = 10 * 1024 * 1024
+csv.field_size_limit(FIELD_LIMIT)
 
 
 class UnreadableFile(ValueError):
@@ -45,6 +46,8 @@ class SourceRow:
     cells: list[str]
     # Bytes of the file consumed so far (CSV only): progress and ETA.
     position: int = 0
+    # Why the row could not be read (then ``cells`` is empty): a per-row error, not the file's.
+    error: str = ""
 
 
 def detect_encoding(path: Path) -> str:
@@ -149,11 +152,80 @@ def read_rows(path: Path, dialect: Dialect) -> Iterator[SourceRow]:
         text = io.TextIOWrapper(
             io.BufferedReader(counter, 1 << 20), encoding=dialect.encoding, newline=""
         )
-        reader = csv.reader(text, delimiter=dialect.delimiter)
-        for number, cells in enumerate(reader, start=1):
-            yield SourceRow(number, cells, counter.count)
+        for number, cells, error in _csv_records(text, dialect.delimiter):
+            yield SourceRow(number, cells, counter.count, error)
     finally:
         counter.close()
+
+
+class _Lines:
+    """The physical lines of the current record, and whether the file ended inside one."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.source = lines
+        self.current: list[str] = []
+        self.ended = False
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self.source:
+            self.current.append(line)
+            yield line
+        self.ended = True
+
+
+def _csv_records(lines: Iterator[str], delimiter: str) -> Iterator[tuple[int, list[str], str]]:
+    """(row number, cells, error) of every record; a record that cannot be read is an error
+    row and the lines after its first are read again as rows, so nothing after it is lost.
+
+    Two ways a record cannot be read: a cell over FIELD_LIMIT (csv raises), and a quote that
+    is never closed (csv, not strict, would make the rest of the file one cell: the record is
+    seen to end only because the file did).
+    """
+    number = 0
+    pending: list[Iterator[str]] = [iter(lines)]
+    while pending:
+        tracked = _Lines(pending.pop())
+        reader = csv.reader(iter(tracked), delimiter=delimiter)
+        while True:
+            tracked.current = []
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                number += 1
+                yield number, [], _unreadable(exc)
+                # Its first line is the row; the lines a runaway quote took are rows again.
+                pending += [tracked.source, iter(tracked.current[1:])]
+                break
+            number += 1
+            if tracked.ended:
+                # csv reached the end of the file inside a quoted cell.
+                swallowed = len(tracked.current) - 1
+                yield (
+                    number,
+                    [],
+                    (
+                        'A quote (") opens a cell that is never closed; this row was skipped'
+                        + (
+                            f" and the {swallowed} lines after it were read as rows again."
+                            if swallowed
+                            else "."
+                        )
+                    ),
+                )
+                pending.append(iter(tracked.current[1:]))
+                break
+            yield number, cells, ""
+
+
+def _unreadable(exc: csv.Error) -> str:
+    if "field limit" in str(exc):
+        return (
+            f"A cell is larger than {FIELD_LIMIT // (1024 * 1024)} MiB (or a quote opened in this "
+            "row is never closed); the row was skipped."
+        )
+    return f"This row cannot be read as CSV ({exc}); it was skipped."
 
 
 def _cell_text(value: object) -> str:

@@ -54,7 +54,7 @@ def import_preview(*, job: ImportJob, sample: int = 10, count_limit: int = COUNT
     preview = Preview()
     seen_emails: set[str] = set()
     seen_linkedins: set[str] = set()
-    cleaned = (cleaner.clean(r.number, r.cells) for r in job_rows(job))
+    cleaned = (cleaner.clean_source(r) for r in job_rows(job))
     rows = (r for r in cleaned if r is not None)
     while True:
         batch = list(islice(rows, BATCH))

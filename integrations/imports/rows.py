@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from crm.models import CustomFieldDefinition, EmailStatus
-from crm.normalize import InvalidValue, normalize_email, normalize_linkedin_url
+from crm.normalize import InvalidValue, normalize_email, normalize_linkedin_url, normalize_website
 from crm.services.custom_fields import custom_value_clean
+from integrations.imports.dialects import SourceRow
 from integrations.imports.targets import (
     COMPANY_LIMITS,
     CUSTOM_PREFIX,
@@ -125,6 +126,12 @@ class RowCleaner:
             return self.headers[index].strip()
         return fallback
 
+    def clean_source(self, source: SourceRow) -> LeadRow | BadRow | None:
+        """As ``clean``; a row the file reader could not read is refused with its reason."""
+        if source.error:
+            return BadRow(source.number, source.cells, [("", source.error)])
+        return self.clean(source.number, source.cells)
+
     def clean(self, number: int, cells: list[str]) -> LeadRow | BadRow | None:
         """The row's lead, its problems, or None for a blank row (skipped, not an error)."""
         if not "".join(cells).strip():  # as any(c.strip() for c in cells), at C speed
@@ -229,7 +236,10 @@ class RowCleaner:
             if value:
                 values[field] = value
         name = values.pop("company_name", "")
-        website = values.pop("company_website", "")
+        try:
+            website = normalize_website(values.pop("company_website", ""))
+        except InvalidValue:
+            website = ""  # not a website (javascript:…): the company is still found by name
         # As lead_create: a company only when the row names one or gives its website.
         if name or website:
             row.company = CompanyRef(name, website, values)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from crm.actors import Actor
 from crm.models import CustomFieldDefinition
+from integrations.events import import_finished_record
 from integrations.imports.chunk import ChunkImporter, ChunkOutcome, ListTarget
 from integrations.imports.dialects import Dialect, read_rows
 from integrations.imports.jobs import STALE_AFTER
@@ -131,19 +132,28 @@ def import_writer(job: ImportJob, actor: Actor) -> LeadWriter:
 
 
 def stage_placer(job: ImportJob, actor: Actor) -> Callable[[list[int]], Any]:
-    """Each chunk's new leads go to the pipeline stage the job chose (Cold by default)."""
-    from pipelines.services import (
-        entries_place_new_leads,
-        pipeline_create_default,
-        pipeline_settings_get,
-    )
+    """Each chunk's new leads are recorded as one ``lead.created`` event (origin "import").
+
+    The pipelines app places them, through its subscription, at the stage the job chose (Cold
+    by default), in the chunk's transaction.
+    """
+    from crm.events import events_record_batch
+    from pipelines.services import pipeline_create_default, pipeline_settings_get
 
     stage = _stage_of(job)
     # Created (if missing) here, once and committed, not by chunks that may run side by side.
     pipeline_create_default(workspace=job.workspace)
     pipeline_settings_get(workspace=job.workspace)
-    return lambda ids: entries_place_new_leads(
-        workspace=job.workspace, lead_ids=ids, stage=stage, actor=actor
+    hints = {"stage_id": stage.pk if stage is not None else None}
+    data = {"import": {"id": job.pk, "file": job.file_name}}
+    return lambda ids: events_record_batch(
+        type="lead.created",
+        workspace_id=job.workspace_id,
+        actor=actor,
+        subject_ids=ids,
+        data=data,
+        origin="import",
+        hints=hints,
     )
 
 
@@ -186,7 +196,7 @@ def _chunks(job: ImportJob, cleaner: RowCleaner, size: int) -> Iterator[Chunk]:
     last = position = 0
     for source in job_rows(job):
         last, position = source.number, source.position
-        cleaned = cleaner.clean(source.number, source.cells)
+        cleaned = cleaner.clean_source(source)
         if cleaned is not None:
             rows.append(cleaned)
         if len(rows) >= size:
@@ -260,12 +270,16 @@ def _collector_paused() -> Iterator[None]:
 def _run(job: ImportJob, actor: Actor, size: int, on_chunk: Callable | None) -> None:
     with _collector_paused():
         _run_chunks(job, actor, size, on_chunk)
-    ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
-        status=ImportStatus.DONE,
-        finished_at=timezone.now(),
-        rows_total=F("rows_done"),
-        bytes_done=job.file_size,
-    )
+    with transaction.atomic():
+        finished = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.DONE,
+            finished_at=timezone.now(),
+            rows_total=F("rows_done"),
+            bytes_done=job.file_size,
+        )
+        if finished:
+            job.refresh_from_db()
+            import_finished_record(job=job, actor=actor)
 
 
 def _run_chunks(job: ImportJob, actor: Actor, size: int, on_chunk: Callable | None) -> None:
@@ -317,6 +331,7 @@ def _run_chunks(job: ImportJob, actor: Actor, size: int, on_chunk: Callable | No
                     _commit_progress(job, chunk, importer.apply(rows))
                 importer.writer.after_commit()
                 on_committed()
+        importer.writer.finish()
     finally:
         stop.set()
 

@@ -107,6 +107,9 @@ class LeadWriter:
     def after_commit(self) -> None:
         """Called after each chunk committed, outside any transaction (statistics upkeep)."""
 
+    def finish(self) -> None:
+        """Called once after the last chunk committed (statistics upkeep)."""
+
     # -- time ---------------------------------------------------------------------------------
     def now(self) -> Any:
         return connection.ops.adapt_datetimefield_value(timezone.now())

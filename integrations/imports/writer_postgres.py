@@ -49,6 +49,24 @@ class PostgresWriter(LeadWriter):
                 cur.execute(f"ANALYZE {self.company_table}")
             self.analyzed_at = self.inserted
 
+    def finish(self) -> None:
+        """After the last chunk: refresh the statistics when this import added a tenth or more
+        of the rows they count (autovacuum's own threshold, applied now instead of minutes
+        later): issue 16's walk-through saw a lead page take 18 ms after a bulk import, 6 ms
+        once analyzed."""
+        fresh = self.inserted - self.analyzed_at
+        if fresh <= 0:
+            return
+        with self._raw().cursor() as cur:
+            cur.execute(
+                "SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [self.lead_table]
+            )
+            found = cur.fetchone()
+            if fresh * 10 >= max(found[0] if found else 0, 0):
+                cur.execute(f"ANALYZE {self.lead_table}")
+                cur.execute(f"ANALYZE {self.company_table}")
+        self.analyzed_at = self.inserted
+
     def _statistics_stale(self, cur) -> bool:  # type: ignore[no-untyped-def]
         # Live rows counted by the statistics collector vs. rows the planner believes in.
         cur.execute(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from crm.errors import DomainError
 from crm.selectors.leads import LeadFilters, leads_count, leads_filtered
 from crm.selectors.records import lists_all, tags_all
 from crm.web.access import workspace_view
+from crm.web.extensions.filters import LEAD_FILTERS
 from crm.web.forms.leads import LeadFilterForm
 from integrations.exports.columns import (
     DEFAULT_COLUMNS,
@@ -18,7 +19,7 @@ from integrations.exports.columns import (
     SLOT_COLUMNS,
     columns_resolve,
 )
-from integrations.exports.leads_csv import leads_csv_chunks
+from integrations.exports.download import leads_csv_download
 
 
 def _int(value: str | None) -> int | None:
@@ -54,14 +55,11 @@ def export_leads(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             return HttpResponse(exc.message, status=422)
         leads = leads_filtered(workspace=workspace, filters=filters)
-        response = StreamingHttpResponse(
-            leads_csv_chunks(leads=leads, columns=chosen), content_type="text/csv"
-        )
-        response["Content-Disposition"] = 'attachment; filename="leads.csv"'
-        return response  # type: ignore[return-value]  # streamed: a million rows
+        return leads_csv_download(leads=leads, columns=chosen)  # type: ignore[return-value]
     choices = [(name, label) for name, (label, _) in FIXED_COLUMNS.items()]
     choices += [*list(SLOT_COLUMNS.items()), ("tags", "Tags"), ("lists", "Lists")]
-    carried = [(k, request.GET[k]) for k in CARRIED_FILTERS if request.GET.get(k, "").strip()]
+    names = (*CARRIED_FILTERS, *(f.key for f in LEAD_FILTERS.all()))
+    carried = [(k, request.GET[k]) for k in names if request.GET.get(k, "").strip()]
     count, more = leads_count(workspace=workspace, filters=filters)
     return render(
         request,

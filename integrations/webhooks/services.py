@@ -14,10 +14,13 @@ from django.utils import timezone
 
 from crm.actors import Actor
 from crm.errors import DomainError, ValidationFailed
+from crm.events import event_record
 from crm.models import Lead, Workspace
 from crm.normalize import InvalidValue, normalize_email
 from integrations.webhooks.models import InboundWebhook, WebhookProvider
 from integrations.webhooks.stripe import SignatureInvalid, payment_of, signature_verify
+from pipelines.models import RuleRun
+from pipelines.services import rule_customer_paid
 
 log = logging.getLogger(__name__)
 
@@ -102,17 +105,39 @@ def stripe_event_receive(
     if lead is None:
         _note(hook, error=f"A payment by {email} matched no lead.")
         return EventOutcome("ignored", "No lead in this workspace has the payer's email.")
-    # Imported here: webhooks work on the pipeline, which is built on the core records.
-    from pipelines.services import rule_customer_paid
-
+    actor = Actor.integration("Stripe")
     with transaction.atomic():
-        rule_customer_paid(
+        entry = rule_customer_paid(
             lead=lead,
-            actor=Actor.integration("Stripe"),
+            actor=actor,
             amount_minor=payment.amount_minor,
             currency=payment.currency,
             event_key=f"stripe:{payment.event_id}",
         )
+        # A replayed Stripe event (the rule saw its key already) is not a second payment.
+        replayed = (
+            entry is None
+            and RuleRun.objects.filter(
+                workspace_id=lead.workspace_id,
+                rule="payment",
+                event_key=f"stripe:{payment.event_id}",
+            ).exists()
+        )
+        if not replayed:
+            event_record(
+                type="customer.paid",
+                workspace_id=lead.workspace_id,
+                actor=actor,
+                subject_id=lead.pk,
+                data={
+                    "payment": {
+                        "provider": "stripe",
+                        "event_id": payment.event_id,
+                        "amount_minor": payment.amount_minor,
+                        "currency": (payment.currency or "").upper() or None,
+                    }
+                },
+            )
         _note(hook)
     return EventOutcome("customer", "The payer is a customer.", lead_id=lead.pk)
 

@@ -93,7 +93,11 @@ class PolicyIn(InputSchema):
     domain_blocklists: list[str] = Field(
         default_factory=list, description="Domain blocklist zones queried with the domain."
     )
-    dns_nameserver: str | None = Field(None, description="Resolver IP; empty: the system's.")
+    dns_nameserver: str | None = Field(
+        None,
+        description="Resolver IP, one the admin allows in DNS_RESOLVERS_ALLOWED (with dns_port); "
+        "empty: the system's.",
+    )
     dns_port: int = Field(53, ge=1, le=65535)
 
 

@@ -3,14 +3,20 @@ pause / resume / stop one or several, slots, preview."""
 
 from __future__ import annotations
 
-from ninja import Router
+from ninja import Query, Router
 
 from crm.api.caller import ApiRequest, actor_of
 from crm.api.schemas.common import errors
 from crm.errors import ValidationFailed
 from crm.selectors.records import list_get
-from outreach.api.sequence_schemas import BulkIn, BulkOut, EnrollIn, EnrollOut, SlotsIn
-from outreach.models import EnrollmentStatus
+from outreach.api.sequence_schemas import (
+    BulkIn,
+    BulkOut,
+    EnrollIn,
+    EnrollmentsQuery,
+    EnrollOut,
+    SlotsIn,
+)
 from outreach.rendering.preview import enrollment_preview
 from outreach.schemas import EnrollmentOut, PreviewOut
 from outreach.selectors import enrollment_get, sequence_get
@@ -64,20 +70,10 @@ def enroll_view(request: ApiRequest, sequence_id: int, payload: EnrollIn):
 @router.get(
     "/sequences/{sequence_id}/enrollments", response={200: list[EnrollmentOut], **errors(404, 422)}
 )
-def enrollments_view(
-    request: ApiRequest,
-    sequence_id: int,
-    status: str = "",
-    q: str = "",
-    limit: int = 100,
-    offset: int = 0,
-):
+def enrollments_view(request: ApiRequest, sequence_id: int, query: Query[EnrollmentsQuery]):
     sequence = sequence_get(workspace=request.workspace, sequence_id=sequence_id)
-    if status and status not in EnrollmentStatus.values:
-        raise ValidationFailed.field("status", f"One of {', '.join(EnrollmentStatus.values)}.")
-    limit, offset = max(1, min(limit, 500)), max(0, offset)
-    rows = enrollments_filtered(sequence=sequence, status=status, q=q[:200])
-    return rows[offset : offset + limit]
+    rows = enrollments_filtered(sequence=sequence, status=query.status, q=query.q)
+    return rows[query.offset : query.offset + query.limit]
 
 
 @router.post(

@@ -104,7 +104,8 @@ def mailbox_update_view(request: ApiRequest, mailbox_id: int, payload: MailboxSe
 @router.post(
     "/mailboxes/{mailbox_id}/test",
     response={200: ConnectionOut, **errors(404)},
-    description="Logs in to the SMTP and IMAP servers; a failure shows the server's own words.",
+    description="Logs in to the SMTP and IMAP servers. A failure is told in Kindling's words "
+    "(never the server's banner); a host at a private or internal address is not dialled.",
 )
 def mailbox_test_view(request: ApiRequest, mailbox_id: int):
     mailbox = mailbox_get(workspace=request.workspace, mailbox_id=mailbox_id)

@@ -7,8 +7,9 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-from crm.api.schemas.common import InputSchema, RecordId
+from crm.api.schemas.common import InputSchema, QuerySchema, RecordId
 from crm.api.schemas.leads import LeadFilterQuery
+from outreach.models import EnrollmentStatus
 from outreach.schemas import PreviewOut, SkippedOut
 
 
@@ -60,6 +61,19 @@ class DraftPreviewOut(Schema):
     errors: list[str]
     headers: list[HeaderOut]
     preview: PreviewOut | None
+
+
+class EnrollmentsQuery(QuerySchema):
+    """Paging and filters of a sequence's enrollments; nonsense is a 422 as on every list."""
+
+    status: str = Field(
+        "",
+        pattern=f"^({'|'.join(EnrollmentStatus.values)})?$",
+        description="Empty: every status.",
+    )
+    q: str = Field("", max_length=200, description="Words in the lead's name or email.")
+    limit: int = Field(100, ge=1, le=500)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 class EnrollFilterIn(LeadFilterQuery):

@@ -88,8 +88,9 @@ def variant_add_view(request: ApiRequest, sequence_id: int, step_id: int, payloa
 @router.post(
     "/sequences/{sequence_id}/activate",
     response={200: SequenceOut, **errors(404, 409, 422)},
-    description="Refused (422) with every problem listed: unknown variables by step, and the "
-    "leads whose values are empty for a variable without fallback.",
+    description="Refused (422) with every problem listed: unknown variables by step, the "
+    "leads whose values are empty for a variable without fallback, and SMTP mailboxes while "
+    "SITE_URL is not https (one-click unsubscribe, RFC 8058, needs an https link).",
 )
 def sequence_activate_view(request: ApiRequest, sequence_id: int):
     sequence = sequence_get(workspace=request.workspace, sequence_id=sequence_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 
-from integrations.http import FetchFailed, Resolve, UnsafeURL, public_get, system_resolve
+from crm.net.http import FetchFailed, Resolve, UnsafeURL, public_get, system_resolve
 
 MAX_POLICY_BYTES = 64 * 1024
 

@@ -1,7 +1,21 @@
-"""Acting on one classified incoming email: stop, suppress, log, apply the reply stage rule."""
+"""Acting on one classified incoming email: stop, suppress, log, categorize, and apply the
+stage rule its category drives.
+
+The rules' category is final unless they were unsure: then the ``reply_category`` hook (the AI
+app, when installed) is asked once; an answer that is missing, invalid or raises keeps
+"unsure" for a person to decide. Stage rules per category (each once per Message-ID):
+
+- interested, meeting request: the reply rule (Warm; a Lost lead stays Lost and its owner gets
+  a task), switchable per workspace (``reply_moves_to_warm``);
+- not interested, unsure: recorded only, no move (a "not interested moves to Lost" switch is
+  not there yet);
+- wrong person: every sequence of the lead stops; its owner gets "find the right person";
+- out of office: nothing, the sequence continues; unsubscribe, bounce: suppression as before.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import logging
 from collections.abc import Callable
@@ -15,18 +29,30 @@ from crm.models import ActivityKind, EmailStatus, Lead
 from crm.services.activities import activity_record
 from crm.services.leads import lead_update
 from crm.services.tasks import task_create
-from outreach.inbox.classify import Classified, classify
+from outreach import hooks
+from outreach.events import email_event_record
+from outreach.inbox.classify import (
+    CONFIDENT,
+    REFINABLE,
+    UNSURE,
+    Category,
+    Classified,
+    classify,
+)
 from outreach.models import (
     LIVE_STATUSES,
+    CategorySource,
     Enrollment,
     EnrollmentStatus,
     InboundKind,
     InboundMessage,
     Mailbox,
     OutboundMessage,
+    ReplyCategory,
     SuppressionReason,
 )
 from outreach.services.suppression import suppression_add
+from pipelines.services import rule_reply_received
 
 log = logging.getLogger(__name__)
 INBOX = Actor.system("inbox sync")
@@ -47,6 +73,14 @@ def inbound_record(
     outbound = _matched_outbound(mailbox, found)
     lead = outbound.lead if outbound else _lead_by_address(mailbox, found)
     kind = found.kind if lead is not None else InboundKind.OTHER
+    category_by = CategorySource.RULES
+    if kind == InboundKind.REPLY and found.category.category == UNSURE:
+        # Asked outside the transaction: the hook may take its time (an AI call).
+        refined = _second_opinion(found)
+        if refined is not None:
+            found = dataclasses.replace(found, category=refined)
+            category_by = CategorySource.AI
+    category = found.category
     try:
         with transaction.atomic():
             inbound = InboundMessage.objects.create(
@@ -62,12 +96,47 @@ def inbound_record(
                 bounce_status=found.bounce_status,
                 outbound=outbound,
                 lead=lead,
+                category=category.category,
+                category_confidence=category.confidence,
+                category_by=category_by,
+                # Sequence results count positives: a reply that is interested or a meeting.
+                positive=kind == InboundKind.REPLY and category.category in POSITIVE,
             )
             if lead is not None:
                 ACTIONS[kind](lead, outbound, found)
+                _event(
+                    "reply.categorized",
+                    lead,
+                    reply={
+                        "inbound_id": inbound.pk,
+                        "message_id": found.message_id,
+                        "category": category.category,
+                        "confidence": category.confidence,
+                        "by": category_by,
+                        "referred_email": category.referred_email,
+                        "guess": category.guess,
+                    },
+                )
     except IntegrityError:
         return None  # this UID was recorded by a concurrent sync
     return inbound
+
+
+POSITIVE = frozenset({ReplyCategory.INTERESTED, ReplyCategory.MEETING_REQUEST})
+
+
+def _second_opinion(found: Classified) -> Category | None:
+    """The hook's category for a reply the rules were unsure of; None keeps "unsure"."""
+    try:
+        answer = hooks.reply_category(found.subject, found.text)
+    except Exception:  # a failing AI must not lose the reply: a person decides instead
+        log.exception("The reply_category hook failed; the reply stays unsure")
+        return None
+    if answer not in REFINABLE:
+        if answer is not None:
+            log.warning("The reply_category hook answered %r, not a category; ignored", answer)
+        return None
+    return Category(str(answer), CONFIDENT, guess=found.category.guess)
 
 
 def _matched_outbound(mailbox: Mailbox, found: Classified) -> OutboundMessage | None:
@@ -119,18 +188,52 @@ def _on_reply(lead: Lead, outbound: OutboundMessage | None, found: Classified) -
         body=found.text,
         payload={"subject": found.subject, "message_id": found.message_id},
     )
+    category = found.category
+    _event(
+        "email.replied",
+        lead,
+        reply={
+            "message_id": found.message_id,
+            "subject": found.subject,
+            "in_reply_to": outbound.message_id if outbound else None,
+            "category": category.category,
+        },
+    )
+    if category.category == ReplyCategory.WRONG_PERSON:
+        _on_wrong_person(lead, category)
+        return
     task_create(
         workspace=lead.workspace,
         actor=INBOX,
         lead=lead,
         data={"title": f"Answer {lead}'s reply", "kind": "follow_up", "assignee_id": lead.owner_id},
     )
-    _reply_stage_rule(lead, found.message_id)
+    if category.category in POSITIVE:
+        _reply_stage_rule(lead, found.message_id)
+    # Not interested and unsure replies are recorded (the event, the timeline, the category on
+    # the message) and move nothing: the issue's "not interested → Lost" is a workspace switch
+    # that does not exist yet, and an unsure reply waits for a person (or the AI hook).
+
+
+def _on_wrong_person(lead: Lead, category: Category) -> None:
+    """Writing to this lead again would reach the wrong person: every sequence stops (also those
+    that go on after a reply) and the owner is asked to find the right one."""
+    _stop(lead, EnrollmentStatus.STOPPED, "Wrong person: referred elsewhere")
+    where = f" at {lead.company}" if lead.company_id else ""
+    referred = f" ({lead} pointed to {category.referred_email})" if category.referred_email else ""
+    task_create(
+        workspace=lead.workspace,
+        actor=INBOX,
+        lead=lead,
+        data={
+            "title": f"Find the right person{where}{referred}"[:200],
+            "kind": "follow_up",
+            "assignee_id": lead.owner_id,
+        },
+    )
 
 
 def _reply_stage_rule(lead: Lead, event_key: str) -> None:
-    from pipelines.services import rule_reply_received
-
     try:
         with transaction.atomic():
             rule_reply_received(lead=lead, actor=Actor.rule("reply received"), event_key=event_key)
@@ -162,6 +265,11 @@ def _on_hard_bounce(lead: Lead, outbound: OutboundMessage | None, found: Classif
         body=found.text[:1000],
         payload={"hard": True, "status": found.bounce_status, "address": address},
     )
+    _event(
+        "email.bounced",
+        lead,
+        bounce={"hard": True, "status": found.bounce_status, "address": address},
+    )
 
 
 def _on_soft_bounce(lead: Lead, outbound: OutboundMessage | None, found: Classified) -> None:
@@ -171,6 +279,11 @@ def _on_soft_bounce(lead: Lead, outbound: OutboundMessage | None, found: Classif
         actor=INBOX,
         body=found.text[:1000],
         payload={"hard": False, "status": found.bounce_status},
+    )
+    _event(
+        "email.bounced",
+        lead,
+        bounce={"hard": False, "status": found.bounce_status, "address": lead.email},
     )
 
 
@@ -188,6 +301,17 @@ def _on_unsubscribe(lead: Lead, outbound: OutboundMessage | None, found: Classif
         actor=INBOX,
         body=found.text,
         payload={"by": "reply"},
+    )
+    _event(
+        "email.unsubscribed",
+        lead,
+        unsubscribe={"by": "reply", "address": found.from_email or lead.email},
+    )
+
+
+def _event(type_: str, lead: Lead, **data: object) -> None:
+    email_event_record(
+        type=type_, lead=lead, workspace_id=lead.workspace_id, actor=INBOX, data=data
     )
 
 

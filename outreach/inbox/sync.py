@@ -15,7 +15,9 @@ from collections import Counter
 from django.utils import timezone
 
 from crm.errors import DomainError
+from crm.net.addresses import UnresolvableHost, UnsafeAddress
 from outreach.inbox.record import inbound_record
+from outreach.mail_servers import checked_imap, server_addresses, tls_failure
 from outreach.models import Mailbox, Security
 
 FETCH_CHUNK = 50
@@ -23,37 +25,50 @@ IMAP_TIMEOUT = 30
 
 
 class InboxUnavailable(DomainError):
-    """The IMAP server cannot be reached or refused the login; the message is the server's."""
+    """The IMAP server cannot be reached, may not be reached or refused the login."""
 
     status = 502
 
 
 def imap_connect(mailbox: Mailbox) -> imaplib.IMAP4:
+    """A logged-in connection to the mailbox's IMAP server, at an address the rule allows.
+
+    Failures are told in our own words: a server's greeting or error text is never echoed.
+    """
+    host = mailbox.imap_host.strip()
     try:
-        if mailbox.imap_security == Security.SSL:
-            imap: imaplib.IMAP4 = imaplib.IMAP4_SSL(
-                mailbox.imap_host,
-                mailbox.imap_port,
-                ssl_context=ssl.create_default_context(),
-                timeout=IMAP_TIMEOUT,
-            )
-        else:
-            imap = imaplib.IMAP4(mailbox.imap_host, mailbox.imap_port, timeout=IMAP_TIMEOUT)
-            if mailbox.imap_security == Security.STARTTLS:
-                imap.starttls(ssl.create_default_context())
+        addresses = server_addresses(host, mailbox.imap_port, field="imap_host")
+    except UnsafeAddress as exc:
+        raise InboxUnavailable(exc.message) from None
+    except UnresolvableHost as exc:
+        raise InboxUnavailable(f"Could not connect to the IMAP server: {exc}") from None
+    try:
+        imap = checked_imap(
+            host,
+            mailbox.imap_port,
+            addresses=addresses,
+            implicit_tls=mailbox.imap_security == Security.SSL,
+            timeout=IMAP_TIMEOUT,
+        )
+        if mailbox.imap_security == Security.STARTTLS:
+            imap.starttls(ssl.create_default_context())
+    except ssl.SSLError as exc:
+        raise InboxUnavailable(tls_failure(host, exc)) from None
+    except (imaplib.IMAP4.error, OSError):
+        raise InboxUnavailable(_unreachable(mailbox)) from None
+    try:
         imap.login(mailbox.imap_username or mailbox.address, mailbox.imap_password)
-    except imaplib.IMAP4.error as exc:
-        raise InboxUnavailable(f"IMAP login refused: {_server_text(exc)}") from None
-    except (OSError, ssl.SSLError) as exc:
-        raise InboxUnavailable(
-            f"Cannot reach {mailbox.imap_host}:{mailbox.imap_port}: {exc}"
-        ) from None
+    except (imaplib.IMAP4.abort, OSError):
+        raise InboxUnavailable(_unreachable(mailbox)) from None
+    except imaplib.IMAP4.error:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
+            imap.logout()
+        raise InboxUnavailable("Authentication refused by the IMAP server.") from None
     return imap
 
 
-def _server_text(exc: Exception) -> str:
-    text = str(exc)
-    return text[2:-1] if text.startswith("b'") else text
+def _unreachable(mailbox: Mailbox) -> str:
+    return f"Could not connect to the IMAP server {mailbox.imap_host.strip()}:{mailbox.imap_port}."
 
 
 def inbox_sync(*, mailbox: Mailbox) -> Counter:

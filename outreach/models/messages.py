@@ -78,6 +78,25 @@ class InboundKind(models.TextChoices):
     OTHER = "other", "Unmatched"
 
 
+class ReplyCategory(models.TextChoices):
+    """What a reply meant (``outreach.inbox.classify``): the stage rules follow it."""
+
+    INTERESTED = "interested", "Interested"
+    MEETING_REQUEST = "meeting_request", "Meeting request"
+    NOT_INTERESTED = "not_interested", "Not interested"
+    OUT_OF_OFFICE = "out_of_office", "Out of office"
+    WRONG_PERSON = "wrong_person", "Wrong person / referred elsewhere"
+    UNSUBSCRIBE = "unsubscribe", "Unsubscribe request"
+    BOUNCE = "bounce", "Bounce"
+    UNSURE = "unsure", "Needs category"
+
+
+class CategorySource(models.TextChoices):
+    RULES = "rules", "Rules"
+    AI = "ai", "AI"
+    PERSON = "person", "Person"
+
+
 class InboundMessage(models.Model):
     """What inbox sync saw, classified and matched to what we sent."""
 
@@ -99,6 +118,13 @@ class InboundMessage(models.Model):
     )
     # Set by a person reading the reply ("interested"): the figure founders judge a variant by.
     positive = models.BooleanField(default=False)
+    category = models.CharField(
+        max_length=20, choices=ReplyCategory.choices, default=ReplyCategory.UNSURE
+    )
+    category_confidence = models.FloatField(default=0.0)
+    category_by = models.CharField(
+        max_length=10, choices=CategorySource.choices, default=CategorySource.RULES
+    )
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 from crm.models import Lead
 from outreach.models import Enrollment, Mailbox, OutboundMessage, Step, StepVariant
+from outreach.rendering.html_document import html_document
 from outreach.rendering.html_text import html_to_text
 from outreach.rendering.templates import MissingValue, parse, render
 from outreach.rendering.variables import values_for
@@ -102,16 +103,16 @@ def render_step(
         body_text = render(parse(variant.body), values, seed=f"{seed}:body")
     else:
         body_text = html_to_text(body_html)
-    footer = _footer(mailbox.signature, sequence.unsubscribe_line, unsubscribe_url(token))
+    subject = " ".join(subject.split())  # no header injection through a lead's data
+    url = unsubscribe_url(token)
+    footer = _footer(mailbox.signature, sequence.unsubscribe_line, url)
     if footer:
         body_text = f"{body_text.rstrip()}\n\n{footer}\n"
-        if body_html:
-            body_html += "<br><br>" + html.escape(footer).replace("\n", "<br>")
+    if body_html:
+        footer_html = _footer_html(mailbox.signature, sequence.unsubscribe_line, url)
+        body_html = html_document(body_html, footer=footer_html, title=subject)
     return RenderedEmail(
-        subject=" ".join(subject.split()),  # no header injection through a lead's data
-        body_text=body_text,
-        body_html=body_html,
-        unsubscribe_token=token,
+        subject=subject, body_text=body_text, body_html=body_html, unsubscribe_token=token
     )
 
 
@@ -142,3 +143,11 @@ def _footer(signature: str, with_unsubscribe: bool, url: str) -> str:
     if with_unsubscribe:
         parts.append(f"Not interested? Unsubscribe: {url}")
     return "\n\n".join(parts)
+
+
+def _footer_html(signature: str, with_unsubscribe: bool, url: str) -> str:
+    """The same footer in HTML: the signature's lines kept, the unsubscribe URL a link."""
+    parts = [html.escape(signature.strip()).replace("\n", "<br>\n")] if signature.strip() else []
+    if with_unsubscribe:
+        parts.append(f'Not interested? <a href="{html.escape(url)}">Unsubscribe</a>')
+    return "<br><br>\n".join(parts)

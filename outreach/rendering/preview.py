@@ -8,7 +8,7 @@ from crm.errors import ValidationFailed
 from outreach.models import Enrollment, MessageStatus, OutboundMessage
 from outreach.rendering.compose import RenderedEmail, message_fields, render_step, variant_for
 from outreach.rendering.templates import MissingValue, TemplateError
-from outreach.sending.mime import build_email
+from outreach.sending.mime import message_text
 
 
 @dataclass
@@ -26,6 +26,7 @@ def preview_message(
 ) -> OutboundMessage:
     """An unsaved message as the planner would queue it, with a placeholder Message-ID."""
     return OutboundMessage(
+        enrollment=enrollment,
         message_id=f"<preview@{enrollment.mailbox.domain.domain}>",
         **message_fields(
             mailbox=enrollment.mailbox, lead=enrollment.lead, email=email, previous=previous
@@ -66,7 +67,7 @@ def enrollment_preview(*, enrollment: Enrollment, step_position: int | None = No
             raise ValidationFailed.field("template", str(exc)) from None
         message = preview_message(enrollment=enrollment, email=email, previous=previous)
         message.variant = variant
-    mime = message.raw_mime or build_email(message).message().as_string()
+    mime = message.raw_mime or message_text(message)
     return Preview(
         step=position + 1,
         variant=message.variant.label,

@@ -22,7 +22,7 @@ from outreach.rendering.compose import render_step
 from outreach.rendering.preview import Preview, preview_message
 from outreach.rendering.templates import MissingValue, TemplateError, parse, render, variables_of
 from outreach.rendering.variables import is_known, values_for
-from outreach.sending.mime import build_email
+from outreach.sending.mime import message_text
 
 SAMPLE_SLOTS = {
     "slot1": "your SDR hiring push",
@@ -228,6 +228,6 @@ def draft_preview(
         subject=message.subject,
         body_text=message.body_text,
         body_html=message.body_html,
-        mime=build_email(message).message().as_string(),
+        mime=message_text(message),
     )
     return result

@@ -33,6 +33,7 @@ from outreach.models import (
 )
 from outreach.rendering.compose import RenderedEmail, message_fields, render_step, variant_for
 from outreach.rendering.templates import MissingValue, TemplateError
+from outreach.sending.one_click import one_click_refusal
 from outreach.windows import next_local_midnight, next_window_opening, window_contains, window_zone
 
 # A message is planned only if its mailbox is free within this horizon: later sends wait in the
@@ -231,6 +232,8 @@ def _mailbox_stop(
     """When the whole mailbox may send again, and why, if it may not send now."""
     if mailbox.state == MailboxState.PAUSED:
         return now + RETRY_LATER, "mailbox_paused"
+    if one_click_refusal(mailbox):
+        return now + RETRY_LATER, "unsubscribe_not_https"
     domain_state = domain.state_on(local_day(now, domain.timezone))
     if domain_state == DomainState.PAUSED:
         return now + RETRY_LATER, "domain_paused"

@@ -18,6 +18,7 @@ from crm.actors import Actor
 from crm.models import ActivityKind
 from crm.services.activities import activity_record
 from outreach.caps import quota_release
+from outreach.events import email_event_record
 from outreach.models import (
     Enrollment,
     EnrollmentStatus,
@@ -29,6 +30,7 @@ from outreach.models import (
     Step,
 )
 from outreach.sending.mime import build_email
+from outreach.sending.one_click import one_click_refusal
 from outreach.sending.transport import DeliveryError, deliver
 from outreach.services.mailboxes import mailbox_pause
 from outreach.services.suppression import lead_block_reason
@@ -89,6 +91,9 @@ def _hold_reason(message: OutboundMessage) -> str:
         return f"sequence {enrollment.sequence.status}"
     if mailbox.state == MailboxState.PAUSED:
         return f"mailbox paused: {mailbox.paused_reason}"
+    refusal = one_click_refusal(mailbox)
+    if refusal:
+        return f"mailbox may not send: {refusal}"
     if mailbox.domain.state == "paused":
         return f"domain paused: {mailbox.domain.paused_reason}"
     return ""
@@ -124,8 +129,9 @@ def _on_error(message: OutboundMessage, exc: DeliveryError) -> SendResult:
         _hold_enrollment(message, f"Delivery of step {message.step_position + 1} is unknown.")
         _count_failure(mailbox, exc)
         return SendResult("unknown", detail=exc.message)
-    if exc.kind == "auth":
-        mailbox_pause(mailbox=mailbox, reason=f"SMTP login refused: {exc.message}")
+    if exc.kind in ("auth", "unsafe"):
+        reason = f"SMTP login refused: {exc.message}" if exc.kind == "auth" else exc.message
+        mailbox_pause(mailbox=mailbox, reason=reason)
         _cancel(message, exc.message, replan=True)
         return SendResult("cancelled", detail=exc.message)
     if exc.kind == "transient" and message.attempts < MAX_ATTEMPTS:
@@ -195,6 +201,22 @@ def _mark_sent(message: OutboundMessage, raw: bytes) -> None:
             "message_id": message.message_id,
         },
     )
+    email_event_record(
+        type="email.sent",
+        lead=message.lead_id,
+        workspace_id=message.workspace_id,
+        actor=Actor.system("sequence"),
+        data={
+            "email": {
+                "message_id": message.message_id,
+                "subject": message.subject,
+                "sequence_id": enrollment.sequence_id,
+                "enrollment_id": enrollment.pk,
+                "step": message.step_position + 1,
+                "mailbox": message.mailbox.address,
+            }
+        },
+    )
     steps = list(
         Step.objects.filter(sequence_id=enrollment.sequence_id)
         .order_by("position")
@@ -211,6 +233,20 @@ def _mark_sent(message: OutboundMessage, raw: bytes) -> None:
         )
         if not finished:
             still_there.update(**advance)
+        else:
+            email_event_record(
+                type="enrollment.finished",
+                lead=message.lead_id,
+                workspace_id=message.workspace_id,
+                actor=Actor.system("sequence"),
+                data={
+                    "enrollment": {
+                        "id": enrollment.pk,
+                        "sequence_id": enrollment.sequence_id,
+                        "status": EnrollmentStatus.FINISHED,
+                    }
+                },
+            )
         return
     delay_days, business_days = steps[following]
     zone = window_zone(

@@ -5,21 +5,29 @@ Errors are sorted by what they mean for the message:
 - ``permanent``: the server refused it for good (5xx) → fail the message, never retry;
 - ``auth``: the login was refused → pause the mailbox;
 - ``ambiguous``: the connection died while the message was being handed over; the server may
-  have it → the message is ``unknown`` and never resent.
+  have it → the message is ``unknown`` and never resent;
+- ``unsafe``: the server's address is private or internal and not allowed → pause the mailbox.
+
+A failure to connect or log in is told in our own words (never the server's banner or raw
+error text), and the connection only goes to an address the public-address rule allows.
 """
 
 from __future__ import annotations
 
 import contextlib
 import smtplib
+import ssl
 import threading
 import time
 from dataclasses import dataclass
+from email.message import EmailMessage
 
-from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.smtp import EmailBackend
 
+from crm.net.addresses import UnresolvableHost, UnsafeAddress
+from outreach.mail_servers import CheckedEmailBackend, server_addresses, tls_failure
 from outreach.models import Mailbox, Security, Transport
+from outreach.sending.mime import envelope_address, envelope_recipients, needs_smtputf8
 
 SMTP_TIMEOUT = 30
 
@@ -77,8 +85,9 @@ def open_connection(mailbox: Mailbox) -> EmailBackend:
             pass
     if held:
         close(mailbox.pk)
-    backend = EmailBackend(
-        host=mailbox.smtp_host,
+    backend = CheckedEmailBackend(
+        addresses=_addresses(mailbox),
+        host=mailbox.smtp_host.strip(),
         port=mailbox.smtp_port,
         username=mailbox.smtp_username or None,
         password=mailbox.smtp_password or None,
@@ -90,17 +99,37 @@ def open_connection(mailbox: Mailbox) -> EmailBackend:
     try:
         backend.open()
     except smtplib.SMTPAuthenticationError as exc:
-        raise DeliveryError(
-            "auth", f"{exc.smtp_code} {_decode(exc.smtp_error)}", exc.smtp_code
-        ) from None
+        code = exc.smtp_code
+        message = f"Authentication refused by the SMTP server ({code})."
+        raise DeliveryError("auth", message, code) from None
+    except smtplib.SMTPNotSupportedError as exc:  # smtplib's own words, not the server's
+        raise DeliveryError("transient", f"The SMTP server cannot be used: {exc}") from None
+    except (smtplib.SMTPConnectError, smtplib.SMTPServerDisconnected):
+        raise DeliveryError("transient", _unreachable(mailbox)) from None
     except smtplib.SMTPResponseException as exc:
-        raise DeliveryError(
-            "transient", f"{exc.smtp_code} {_decode(exc.smtp_error)}", exc.smtp_code
-        ) from None
-    except (smtplib.SMTPException, OSError) as exc:
-        raise DeliveryError("transient", f"Cannot connect to {mailbox.smtp_host}: {exc}") from None
+        code = exc.smtp_code
+        message = f"The SMTP server refused the session ({code})."
+        raise DeliveryError("transient", message, code) from None
+    except ssl.SSLError as exc:
+        raise DeliveryError("transient", tls_failure(mailbox.smtp_host, exc)) from None
+    except (smtplib.SMTPException, OSError):
+        raise DeliveryError("transient", _unreachable(mailbox)) from None
     pool[mailbox.pk] = _Open(backend, _fingerprint(mailbox), time.monotonic())
     return backend
+
+
+def _addresses(mailbox: Mailbox) -> list[str]:
+    """The checked addresses of the mailbox's SMTP server, or the reason it may not be used."""
+    try:
+        return server_addresses(mailbox.smtp_host, mailbox.smtp_port, field="smtp_host")
+    except UnsafeAddress as exc:
+        raise DeliveryError("unsafe", exc.message) from None
+    except UnresolvableHost as exc:
+        raise DeliveryError("transient", f"Could not connect to the SMTP server: {exc}") from None
+
+
+def _unreachable(mailbox: Mailbox) -> str:
+    return f"Could not connect to the SMTP server {mailbox.smtp_host}:{mailbox.smtp_port}."
 
 
 def close(mailbox_id: int) -> None:
@@ -111,16 +140,21 @@ def close(mailbox_id: int) -> None:
             held.backend.close()
 
 
-def deliver(mailbox: Mailbox, email: EmailMultiAlternatives) -> bytes:
+def deliver(mailbox: Mailbox, email: EmailMessage) -> bytes:
     """Send (or capture) the email; returns the exact bytes. Raises DeliveryError."""
-    # Django's MIME classes take linesep; SMTP wants CRLF line ends on the wire.
-    raw = email.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]
+    raw = email.as_bytes()  # 7-bit clean with CRLF line ends (outreach.sending.mime)
     if mailbox.transport == Transport.CAPTURE:
         return raw
     backend = open_connection(mailbox)
     assert backend.connection is not None  # open_connection raises rather than leave it None
+    recipients = envelope_recipients(email)
+    if not recipients:
+        raise DeliveryError("permanent", "The email has no recipient address.")
+    options = _mail_options(mailbox, backend.connection, email)
     try:
-        refused = backend.connection.sendmail(mailbox.address, email.recipients(), raw)
+        refused = backend.connection.sendmail(
+            envelope_address(mailbox.address), recipients, raw, options
+        )
     except smtplib.SMTPRecipientsRefused as exc:
         code, text = next(iter(exc.recipients.values()))
         raise _by_code(code, f"{code} {_decode(text)}") from None
@@ -137,3 +171,22 @@ def deliver(mailbox: Mailbox, email: EmailMultiAlternatives) -> bytes:
         code, text = next(iter(refused.values()))
         raise _by_code(code, f"{code} {_decode(text)}")
     return raw
+
+
+def _mail_options(mailbox: Mailbox, connection: smtplib.SMTP, email: EmailMessage) -> list[str]:
+    """MAIL FROM parameters: none for a 7-bit message; SMTPUTF8 when an address needs it."""
+    if not needs_smtputf8(email):
+        return []
+    try:
+        connection.ehlo_or_helo_if_needed()
+    except (smtplib.SMTPException, OSError):
+        close(mailbox.pk)
+        raise DeliveryError("transient", _unreachable(mailbox)) from None
+    if not connection.has_extn("smtputf8"):
+        raise DeliveryError(
+            "permanent",
+            f"An address of this email has non-ASCII characters before the @, which only a "
+            f"server offering SMTPUTF8 (RFC 6531) can take, and the SMTP server "
+            f"{mailbox.smtp_host} does not offer it.",
+        )
+    return ["SMTPUTF8", "BODY=8BITMIME"]

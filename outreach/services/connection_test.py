@@ -1,4 +1,8 @@
-"""The "test connection" action of a mailbox: log in to SMTP and IMAP, report the server's words."""
+"""The "test connection" action of a mailbox: log in to SMTP and IMAP, report what happened.
+
+The report is in our own words (never a server's banner or error text), and only servers at
+addresses the public-address rule allows are dialled, so the test cannot probe internal ports.
+"""
 
 from __future__ import annotations
 

@@ -16,12 +16,11 @@ import time
 from dataclasses import dataclass, field
 from email.utils import make_msgid
 
-from django.core.mail import EmailMultiAlternatives
-
 from crm.errors import ValidationFailed
 from outreach.deliverability.tag_list import TagListError, parse_tags
 from outreach.inbox.sync import InboxUnavailable, imap_connect
 from outreach.models import Mailbox, Transport
+from outreach.sending.mime import email_message
 from outreach.sending.transport import DeliveryError, close, deliver
 from outreach.services.mailboxes import _SELECTOR_RE
 
@@ -179,13 +178,11 @@ def dkim_selector_discover(
         )
     domain = mailbox.address.rsplit("@", 1)[-1].lower()
     message_id = make_msgid(domain=mailbox.domain.domain)
-    test = EmailMultiAlternatives(
-        subject=SUBJECT,
-        body=BODY,
-        from_email=mailbox.from_header,
-        to=[mailbox.address],
-        headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated"},
+    test = email_message(
+        from_header=mailbox.from_header, to=mailbox.address, subject=SUBJECT, body_text=BODY
     )
+    test.set_raw("Message-ID", message_id)
+    test["Auto-Submitted"] = "auto-generated"
     try:
         deliver(mailbox, test)
     except DeliveryError as exc:

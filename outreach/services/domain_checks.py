@@ -83,11 +83,48 @@ def sending_domain_add(
 def _resolver_config(
     policy: DeliverabilityPolicy, resolver: ResolverConfig | None
 ) -> ResolverConfig:
-    if resolver is not None:
-        return resolver
-    if policy.dns_nameserver:
+    return resolver if resolver is not None else policy_resolver(policy)
+
+
+def policy_resolver(policy: DeliverabilityPolicy) -> ResolverConfig:
+    """The resolver a workspace's checks ask: its own choice while the admin allows it.
+
+    A resolver saved before the admin's list existed, or struck from it since, is not asked:
+    the system's is.
+    """
+    if policy.dns_nameserver and resolver_allowed(policy.dns_nameserver, policy.dns_port):
         return ResolverConfig(nameservers=(policy.dns_nameserver,), port=policy.dns_port)
     return ResolverConfig()
+
+
+def resolver_allowed(address: str, port: int) -> bool:
+    """Whether the instance's admin lists this resolver in ``DNS_RESOLVERS_ALLOWED``.
+
+    A workspace must not make the worker send DNS questions to internal services (the cloud
+    metadata address, a database port): only the admin's resolvers, or the system's, are used.
+    """
+    wanted = (ipaddress.ip_address(address), port)
+    return any(
+        (ipaddress.ip_address(ip), int(allowed_port)) == wanted
+        for ip, allowed_port in settings.DNS_RESOLVERS_ALLOWED
+    )
+
+
+def _resolver_refusal(address: str, port: int) -> str:
+    allowed = [_ip_port(ip, p) for ip, p in settings.DNS_RESOLVERS_ALLOWED]
+    if not allowed:
+        return (
+            "This Kindling uses its system's resolver only: leave the DNS server empty "
+            "(the admin lists other resolvers in DNS_RESOLVERS_ALLOWED)."
+        )
+    return (
+        f"{_ip_port(address, port)} is not a resolver the admin allows; choose one of "
+        f"{', '.join(allowed)}, or leave it empty for the system's."
+    )
+
+
+def _ip_port(address: str, port: int) -> str:
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
 
 
 def _blocklists(policy: DeliverabilityPolicy) -> list[Blocklist]:
@@ -270,8 +307,9 @@ def deliverability_policy_update(
 ) -> DeliverabilityPolicy:
     """Replace the workspace's policy.
 
-    Turning ``pause_on_failure`` off resumes at once every domain the checker paused (a pause
-    set by hand stays).
+    The DNS server must be one the admin allows (``DNS_RESOLVERS_ALLOWED``), or empty for the
+    system's resolver. Turning ``pause_on_failure`` off resumes at once every domain the
+    checker paused (a pause set by hand stays).
     """
     nameserver = (dns_nameserver or "").strip() or None
     if nameserver is not None:
@@ -283,6 +321,8 @@ def deliverability_policy_update(
             ) from None
     if not 1 <= dns_port <= 65535:
         raise ValidationFailed.field("dns_port", "The port must be between 1 and 65535.")
+    if nameserver is not None and not resolver_allowed(nameserver, dns_port):
+        raise ValidationFailed.field("dns_nameserver", _resolver_refusal(nameserver, dns_port))
     policy, _ = DeliverabilityPolicy.objects.select_for_update().get_or_create(workspace=workspace)
     policy.pause_on_failure = pause_on_failure
     policy.ip_blocklists = _zones(ip_blocklists, "ip_blocklists")

@@ -192,6 +192,21 @@ def enrollment_slots_update(*, enrollment: Enrollment, slots: dict[str, str]) ->
     return enrollment
 
 
+@transaction.atomic
+def enrollment_slots_fill(
+    *, enrollment: Enrollment, slots: dict[str, str], overwrite: bool = False
+) -> list[str]:
+    """Fill slots from a suggestion (an approved AI draft): only the empty ones unless
+    ``overwrite``, so a value a person typed or a CSV gave stays. Returns the slots written."""
+    locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    current = locked.slots or {}
+    chosen = {k: v for k, v in slots.items() if overwrite or not (current.get(k) or "").strip()}
+    if chosen:
+        enrollment_slots_update(enrollment=locked, slots=chosen)
+    enrollment.slots = locked.slots
+    return sorted(k for k, v in chosen.items() if (v or "").strip())
+
+
 BULK_ACTIONS = {"pause", "resume", "stop"}
 
 

@@ -8,8 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crm.errors import Conflict, ValidationFailed
+from crm.net.addresses import UnresolvableHost, UnsafeAddress
 from crm.normalize import InvalidValue, normalize_email
-from outreach.models import Mailbox, MailboxState, SendingDomain
+from outreach.mail_servers import server_addresses
+from outreach.models import Mailbox, MailboxState, SendingDomain, Transport
 from outreach.services.domains import check_timezone
 
 # Fields a user may set; state, counters and sync cursors belong to the engine.
@@ -32,6 +34,12 @@ def _apply(mailbox: Mailbox, data: dict[str, Any]) -> None:
         raise ValidationFailed(
             "Unknown mailbox fields.", errors={k: ["Not a mailbox setting."] for k in unknown}
         )
+    nulls = sorted(k for k, v in data.items() if v is None)
+    if nulls:
+        # Every setting has a value; leaving one out keeps it (or takes the default).
+        raise ValidationFailed(
+            "Mailbox settings cannot be null.", errors={k: ["Cannot be null."] for k in nulls}
+        )
     for key, value in data.items():
         setattr(mailbox, key, value)
     errors: dict[str, list[str]] = {}
@@ -49,6 +57,29 @@ def _apply(mailbox: Mailbox, data: dict[str, Any]) -> None:
     if errors:
         raise ValidationFailed("The mailbox settings are not valid.", errors=errors)
     check_timezone(mailbox.timezone)
+
+
+def _check_servers(mailbox: Mailbox) -> None:
+    """Refuse SMTP and IMAP hosts that lead to private or internal addresses.
+
+    Capture mailboxes connect nowhere. A name that does not resolve yet passes: it is judged
+    again, like every host, each time a connection is opened.
+    """
+    if mailbox.transport == Transport.CAPTURE:
+        return
+    errors: dict[str, list[str]] = {}
+    for field, port in (("smtp_host", mailbox.smtp_port), ("imap_host", mailbox.imap_port)):
+        host = getattr(mailbox, field)
+        if not host:
+            continue
+        try:
+            server_addresses(host, port or 0, field=field)
+        except UnsafeAddress as exc:
+            errors.update(exc.errors)
+        except UnresolvableHost:
+            pass
+    if errors:
+        raise UnsafeAddress("A mail server of this mailbox is not allowed.", errors=errors)
 
 
 def mailbox_create(
@@ -73,6 +104,7 @@ def mailbox_create(
         ramp_starts_on=max(domain.warm_on, timezone.localdate()),
     )
     _apply(mailbox, dict(data or {}))
+    _check_servers(mailbox)
     try:
         with transaction.atomic():
             mailbox.save()
@@ -86,6 +118,7 @@ def mailbox_update(*, mailbox: Mailbox, data: dict[str, Any]) -> Mailbox:
     """Change settings; a blank password in ``data`` keeps the stored one."""
     data = {k: v for k, v in data.items() if not (k.endswith("_password") and not v)}
     _apply(mailbox, data)
+    _check_servers(mailbox)
     mailbox.save()
     return mailbox
 

@@ -19,6 +19,7 @@ from outreach.models import (
 )
 from outreach.rendering.templates import MissingValue, TemplateError, parse, variables_of
 from outreach.rendering.variables import is_known, values_for
+from outreach.sending.one_click import one_click_refusal
 from outreach.services.steps import (
     step_add,
     step_move,
@@ -47,7 +48,8 @@ def sequence_create(
         raise ValidationFailed.field("name", "A sequence needs a name.")
     if any(m.workspace_id != workspace.pk for m in mailboxes):
         raise ValidationFailed.field("mailboxes", "Mailboxes must belong to this workspace.")
-    options = dict(options or {})
+    # The unsubscribe line is on unless turned off: a cold email without one reads as spam.
+    options = {"unsubscribe_line": True, **(options or {})}
     if set(options) - SEQUENCE_OPTIONS:
         raise ValidationFailed.field(
             "options", f"Known options: {', '.join(sorted(SEQUENCE_OPTIONS))}."
@@ -103,8 +105,13 @@ def sequence_problems(*, sequence: Sequence) -> dict[str, list[str]]:
     steps = list(sequence.steps.prefetch_related("variants"))
     if not steps:
         errors.setdefault("steps", []).append("Add at least one step.")
-    if not sequence.mailboxes.exists():
+    mailboxes = list(sequence.mailboxes.order_by("address"))
+    if not mailboxes:
         errors.setdefault("mailboxes", []).append("Pick at least one mailbox to send from.")
+    for mailbox in mailboxes:
+        refusal = one_click_refusal(mailbox)
+        if refusal:
+            errors.setdefault("mailboxes", []).append(refusal)
     custom = set(
         CustomFieldDefinition.objects.filter(workspace_id=sequence.workspace_id).values_list(
             "key", flat=True

@@ -1,10 +1,19 @@
+"""Unsubscribing through the signed link of an email (``/u/<token>/``).
+
+Opening the link only shows who would be unsubscribed: security scanners and mail filters open
+links by themselves. The address is suppressed by an RFC 8058 one-click POST or by the button of
+that confirmation page, whose form carries a proof derived from the token.
+"""
+
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from crm.actors import Actor
 from crm.models import ActivityKind, Lead
 from crm.services.activities import activity_record
+from outreach.events import email_event_record
 from outreach.models import (
     LIVE_STATUSES,
     Enrollment,
@@ -15,14 +24,11 @@ from outreach.models import (
 from outreach.rendering.compose import unsubscribe_token_read
 from outreach.services.suppression import suppression_add
 
+FORM_PROOF_SALT = "outreach.unsubscribe.form"
 
-@transaction.atomic
-def unsubscribe_with_token(*, token: str) -> Lead | None:
-    """Suppress the address an email's unsubscribe link names and stop its sequences.
 
-    Returns the lead, or None for a token that is forged or names nobody. Safe to repeat: the
-    second click changes nothing and logs nothing.
-    """
+def unsubscribe_lead_for_token(*, token: str) -> Lead | None:
+    """The lead a genuine token names (with an address), else None; changes nothing."""
     ids = unsubscribe_token_read(token)
     if ids is None:
         return None
@@ -34,6 +40,30 @@ def unsubscribe_with_token(*, token: str) -> Lead | None:
     )
     if lead is None or not lead.email:
         return None
+    return lead
+
+
+def unsubscribe_form_proof(*, token: str) -> str:
+    """The hidden value the confirmation page's button posts back with the token."""
+    return salted_hmac(FORM_PROOF_SALT, token, algorithm="sha256").hexdigest()[:32]
+
+
+def unsubscribe_form_proof_valid(*, token: str, proof: str) -> bool:
+    return bool(proof) and constant_time_compare(proof, unsubscribe_form_proof(token=token))
+
+
+@transaction.atomic
+def unsubscribe_with_token(*, token: str) -> Lead | None:
+    """Suppress the address an email's unsubscribe link names and stop its sequences.
+
+    Returns the lead, or None for a token that is forged or names nobody. Safe to repeat: the
+    second click changes nothing and logs nothing. The caller decides that the request really
+    asks to unsubscribe (one-click body or the confirmation form).
+    """
+    lead = unsubscribe_lead_for_token(token=token)
+    if lead is None or not lead.email:
+        return None
+    workspace_id = lead.workspace_id
     new = not Suppression.objects.filter(workspace_id=workspace_id, value=lead.email).exists()
     suppression_add(
         workspace=lead.workspace,
@@ -50,5 +80,12 @@ def unsubscribe_with_token(*, token: str) -> Lead | None:
             kind=ActivityKind.UNSUBSCRIBED,
             actor=Actor.system("unsubscribe link"),
             payload={"by": "link", "address": lead.email},
+        )
+        email_event_record(
+            type="email.unsubscribed",
+            lead=lead,
+            workspace_id=workspace_id,
+            actor=Actor.system("unsubscribe link"),
+            data={"unsubscribe": {"by": "link", "address": lead.email}},
         )
     return lead

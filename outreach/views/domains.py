@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,8 +12,11 @@ from crm.errors import DomainError
 from crm.web.access import workspace_view
 from crm.web.errors import form_add_domain_error
 from outreach.caps import local_day
+from outreach.domain_readiness import domain_readiness
 from outreach.forms import DomainForm, MailboxEditForm, MailboxForm, PolicyForm
-from outreach.models import DomainState
+from outreach.mail_providers import PROVIDERS, presets_json, provider_of
+from outreach.models import DomainState, Mailbox
+from outreach.ramp_preview import ramp_preview
 from outreach.selectors import domain_get, mailbox_get, mailbox_today, mailboxes_of
 from outreach.selectors.domain_checks import (
     deliverability_policy_get,
@@ -85,8 +88,21 @@ def domains_index(request: HttpRequest) -> HttpResponse:
     for domain in domains_with_health(workspace=workspace):
         own = [(m, mailbox_today(mailbox=m)) for m in mailboxes if m.domain_id == domain.pk]
         today = own[0][1] if own else None
+        check = last_check_of(domain)
+        readiness = domain_readiness(
+            domain=domain,
+            day=local_day(timezone.now(), domain.timezone),
+            check=check,
+            mailboxes=[m for m, _ in own],
+        )
         rows.append(
-            {"domain": domain, "mailboxes": own, "today": today, "check": last_check_of(domain)}
+            {
+                "domain": domain,
+                "mailboxes": own,
+                "today": today,
+                "check": check,
+                "readiness": readiness,
+            }
         )
     policy_form = PolicyForm(initial=_policy_initial(workspace))
     return render(
@@ -127,6 +143,9 @@ def _domain_page(request: HttpRequest, domain_id: int) -> HttpResponse:
         {
             "domain": domain,
             "state": domain.state_on(day),
+            "readiness": domain_readiness(
+                domain=domain, day=day, check=last, mailboxes=[m for m, _ in mailboxes]
+            ),
             "paused": domain.state == DomainState.PAUSED,
             "warmup_days_left": domain.warmup_days_left(day),
             "mailboxes": mailboxes,
@@ -175,7 +194,7 @@ def mailbox_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{mailbox} was added.")
             return redirect("outreach:domains", ws=workspace.slug)
-    return render(request, "outreach/mailbox_form.html", {"form": form})
+    return render(request, "outreach/mailbox_form.html", _form_context(request, form, None))
 
 
 @workspace_view
@@ -183,6 +202,7 @@ def mailbox_edit(request: HttpRequest, mailbox_id: int) -> HttpResponse:
     workspace = request.workspace  # type: ignore[attr-defined]
     mailbox = mailbox_get(workspace=workspace, mailbox_id=mailbox_id)
     initial = {name: getattr(mailbox, name) for name in MAILBOX_FIELDS}
+    initial["provider"] = provider_of(initial)
     form = MailboxEditForm(request.POST or None, initial=initial, workspace=workspace)
     if request.method == "POST" and form.is_valid():
         try:
@@ -192,7 +212,75 @@ def mailbox_edit(request: HttpRequest, mailbox_id: int) -> HttpResponse:
         else:
             messages.success(request, f"{mailbox} was saved.")
             return redirect("outreach:domain", ws=workspace.slug, domain_id=mailbox.domain_id)
-    return render(request, "outreach/mailbox_form.html", {"form": form, "mailbox": mailbox})
+    return render(request, "outreach/mailbox_form.html", _form_context(request, form, mailbox))
+
+
+RAMP_FIELDS = ("daily_cap", "ramp_start", "ramp_step", "window_weekdays", "timezone")
+
+
+def _ramp_of(request: HttpRequest, data, mailbox: Mailbox | None) -> dict:  # type: ignore[no-untyped-def]
+    """The next 30 days' caps for the values in ``data`` (the form's, as typed so far)."""
+    workspace = request.workspace  # type: ignore[attr-defined]
+    domain = mailbox.domain if mailbox else None
+    if domain is None:
+        picked = str(data.get("domain") or "")
+        domains = workspace.sending_domains.order_by("domain")
+        domain = (domains.filter(pk=int(picked)) if picked.isdigit() else domains).first()
+    if domain is None:
+        return {"ramp": [], "mailbox": mailbox}
+    form = MailboxForm(data, workspace=workspace)
+    form.is_valid()
+    draft = Mailbox(domain=domain)
+    for name in RAMP_FIELDS:
+        if name in form.cleaned_data:
+            setattr(draft, name, form.cleaned_data[name])
+    today = local_day(timezone.now(), draft.timezone)
+    draft.ramp_starts_on = mailbox.ramp_starts_on if mailbox else max(domain.warm_on, today)
+    return {
+        "ramp": ramp_preview(mailbox=draft, domain=domain, start=today),
+        "ramp_domain": domain,
+        "mailbox": mailbox,
+    }
+
+
+def _form_context(request: HttpRequest, form: MailboxForm, mailbox: Mailbox | None) -> dict:
+    data = (
+        form.data
+        if form.is_bound
+        else {
+            **{k: v for k, v in form.initial.items()},
+            **{k: f.initial for k, f in form.fields.items() if k not in form.initial},
+        }
+    )
+    return {
+        "form": form,
+        "mailbox": mailbox,
+        "presets": presets_json(),
+        "provider_help": {key: p.help for key, p in PROVIDERS.items()},
+        **_ramp_of(request, _as_query(data), mailbox),
+    }
+
+
+def _as_query(data) -> QueryDict:  # type: ignore[no-untyped-def]
+    if isinstance(data, QueryDict):
+        return data
+    query = QueryDict(mutable=True)
+    for key, value in data.items():
+        if isinstance(value, list | tuple):
+            query.setlist(key, [str(v) for v in value])
+        elif value is not None:
+            query[key] = str(value.pk if hasattr(value, "pk") else value)
+    return query
+
+
+@workspace_view
+def mailbox_ramp(request: HttpRequest) -> HttpResponse:
+    """The ramp table again, for the values typed so far (the form asks on every change)."""
+    workspace = request.workspace  # type: ignore[attr-defined]
+    raw = request.GET.get("mailbox", "")
+    known = raw.isdigit() and len(raw) < 19
+    mailbox = mailbox_get(workspace=workspace, mailbox_id=int(raw)) if known else None
+    return render(request, "outreach/_ramp_preview.html", _ramp_of(request, request.GET, mailbox))
 
 
 @require_POST

@@ -16,6 +16,7 @@ from outreach.models import SequenceStatus
 from outreach.selectors import sequence_get, sequences_of
 from outreach.selectors.editor import steps_of
 from outreach.selectors.results import sequence_results
+from outreach.sending.one_click import one_click_refusal
 from outreach.services.sequences import (
     sequence_activate,
     sequence_create,
@@ -72,6 +73,10 @@ def sequence_detail(request: HttpRequest, sequence_id: int) -> HttpResponse:
         "problems": {k: v for k, v in problems.items() if k != "leads"},
         # The same leads as problems["leads"], with their enrollment to fix them on.
         "gaps": sequence_lead_gaps(sequence=sequence) if "leads" in problems else [],
+        # Live, yet held by the rule the planner applies (SITE_URL no longer https, say).
+        "held": [r for m in sequence.mailboxes.all() if (r := one_click_refusal(m))]
+        if live
+        else [],
         "lists": lists_all(workspace=workspace),
     }
     return render(request, "outreach/sequence.html", context)

@@ -1,4 +1,4 @@
-"""/entries: a lead's place in a pipeline, its deal value, its moves and their history."""
+"""/entries: a lead's place in a pipeline, its deal value and the history of its moves."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from ninja.responses import Status
 from crm.api.caller import ApiRequest, actor_of
 from crm.api.schemas.common import RecordId, errors
 from crm.selectors.leads import lead_get
-from pipelines.schemas import EntryIn, EntryOut, EntryPatch, MoveIn, StageChangeOut
+from pipelines.schemas import EntryIn, EntryOut, EntryPatch, StageChangeOut
 from pipelines.selectors.board import entry_get, entry_history, pipeline_get, stage_get
-from pipelines.services import entry_move, entry_place, entry_update
+from pipelines.services import entry_place, entry_update
 
 router = Router(tags=["pipelines"])
 
@@ -44,26 +44,6 @@ def entries_get(request: ApiRequest, entry_id: RecordId):
 def entries_patch(request: ApiRequest, entry_id: RecordId, payload: EntryPatch):
     entry = entry_get(workspace=request.workspace, entry_id=entry_id)
     return entry_update(entry=entry, data=payload.dict(exclude_unset=True))
-
-
-@router.post(
-    "/entries/{entry_id}/move",
-    response={200: EntryOut, **errors(404, 409, 422)},
-    summary="Move a lead to another stage",
-    description="State the stage you saw the lead in (`expected_from_stage_id`): when someone "
-    "moved it first, the answer is a 409 saying where it is now, and nothing changes.",
-)
-def entries_move(request: ApiRequest, entry_id: RecordId, payload: MoveIn):
-    ws = request.workspace
-    entry = entry_get(workspace=ws, entry_id=entry_id)
-    moved = entry_move(
-        entry=entry,
-        to_stage=stage_get(workspace=ws, stage_id=payload.to_stage_id),
-        expected_from_stage=stage_get(workspace=ws, stage_id=payload.expected_from_stage_id),
-        actor=actor_of(request),
-        reason=payload.reason.strip(),
-    )
-    return moved
 
 
 @router.get(

@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from crm.errors import ValidationFailed
+from crm.errors import NotFound, ValidationFailed
 from crm.models import Lead, LeadTag, ListMembership, Workspace
 from pipelines.models import Pipeline, PipelineEntry, Stage, StageChange
 
@@ -162,6 +162,18 @@ def column_page(
         entry.stage = stage
     next_cursor = _encode(rows[limit - 1]) if len(rows) > limit else None
     return CardPage(entries=rows[:limit], next_cursor=next_cursor)
+
+
+def entry_of_lead(*, pipeline: Pipeline, lead: Lead) -> PipelineEntry:
+    """The lead's entry in ``pipeline``; a NotFound saying so when it is not there."""
+    entry = (
+        PipelineEntry.objects.select_related("lead", "stage", "pipeline", "owner", "lead__company")
+        .filter(pipeline=pipeline, lead=lead)
+        .first()
+    )
+    if entry is None:
+        raise NotFound(f"Lead {lead.pk} is not in the pipeline {pipeline}.")
+    return entry
 
 
 def entry_history(*, entry: PipelineEntry, limit: int = 100) -> list[StageChange]:

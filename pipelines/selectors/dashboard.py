@@ -17,6 +17,7 @@ class DayOfWork:
     tasks_due: list
     catch_ups_due_count: int
     catch_ups_due: list
+    referral_asks_count: int
     referral_asks: list
     moved_today_count: int
     moved_today: list
@@ -25,15 +26,18 @@ class DayOfWork:
 def day_of_work(
     *, workspace: Workspace, days: int, assignee_id: int | None = None, limit: int = 10
 ) -> DayOfWork:
-    """Tasks due and overdue, catch-ups due, referral asks pending, leads moved since midnight."""
+    """Tasks due and overdue, catch-ups due, referral asks pending, leads moved since midnight.
+
+    The counts are of everything, the lists of the first ``limit``; catch-ups due come from the
+    reports page's selector, so the dashboard and that page always agree.
+    """
     now = timezone.now()
     midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     due_count, due = report_catch_ups_due(workspace=workspace, now=now, days=days, limit=limit)
-    asks = list(
-        Task.objects.filter(workspace=workspace, kind=TaskKind.ASK_REFERRAL, done_at__isnull=True)
-        .select_related("lead", "assignee")
-        .order_by("due_at", "id")[:limit]
+    pending = Task.objects.filter(
+        workspace=workspace, kind=TaskKind.ASK_REFERRAL, done_at__isnull=True
     )
+    asks = list(pending.select_related("lead", "assignee").order_by("due_at", "id")[:limit])
     moved = StageChange.objects.filter(
         workspace=workspace, created_at__gte=midnight, from_stage__isnull=False
     )
@@ -46,6 +50,7 @@ def day_of_work(
         tasks_due=list(tasks_due(workspace=workspace, assignee_id=assignee_id)[:limit]),
         catch_ups_due_count=due_count,
         catch_ups_due=due,
+        referral_asks_count=pending.count() if len(asks) == limit else len(asks),
         referral_asks=asks,
         moved_today_count=moved.count(),
         moved_today=recent,

@@ -8,16 +8,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm.actors import Actor
-from crm.errors import Conflict, ValidationFailed
+from crm.errors import Conflict, NotFound, ValidationFailed
+from crm.events import event_record, events_record_batch
 from crm.models import ActivityKind, Lead, Membership
 from crm.services.activities import activities_record_many, activity_record
 from pipelines.models import PipelineEntry, Stage, StageChange, StageKind
 from pipelines.services.history import close_previous_change, record_change
+from pipelines.services.settings import pipeline_settings_get
 
 
 def entry_update(*, entry: PipelineEntry, data: dict[str, Any]) -> PipelineEntry:
-    """Set the deal value (minor units + ISO currency), probability override or owner."""
+    """Set the deal value (minor units + ISO currency), probability override or owner.
+
+    A value given without a currency is in the workspace's default currency.
+    """
     errors: dict[str, list[str]] = {}
+    if "value_minor" in data and not data.get("currency"):
+        default = pipeline_settings_get(workspace=entry.workspace).default_currency
+        data = {**data, "currency": default}
     if "value_minor" in data:
         value = data["value_minor"]
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -71,73 +79,93 @@ def entry_move(
     *,
     entry: PipelineEntry,
     to_stage: Stage,
-    expected_from_stage: Stage,
+    expected_from_stage: Stage | None = None,
     actor: Actor,
     reason: str = "",
     extra: dict[str, Any] | None = None,
 ) -> PipelineEntry:
     """Move a lead to another stage, if it is still where the mover saw it.
 
-    A compare-and-set ``UPDATE … WHERE stage = expected``: when someone else moved the lead
-    first, nothing changes and a Conflict says where it is now. The StageChange, the timeline
-    entry and the rule it may trigger (Catch-up 4 → ask for referrals) share the transaction.
+    ``expected_from_stage`` is where the mover saw the lead; without it the lead moves from
+    wherever it is. A compare-and-set ``UPDATE … WHERE stage = current``: when someone else
+    moved the lead elsewhere first, nothing changes and a Conflict says where it is now. A lead
+    already at ``to_stage`` is no conflict (a retried move): nothing changes and no history is
+    written. The StageChange, the timeline entry and the rule it may trigger (Catch-up 4 → ask
+    for referrals) share the transaction.
     """
-    if (
-        to_stage.pipeline_id != entry.pipeline_id
-        or expected_from_stage.pipeline_id != entry.pipeline_id
-    ):
+    if to_stage.pipeline_id != entry.pipeline_id:
         raise ValidationFailed.field("to_stage_id", "No such stage in this pipeline.")
-    if to_stage.pk == expected_from_stage.pk:
-        raise ValidationFailed.field("to_stage_id", "The lead is already at this stage.")
+    if expected_from_stage is not None and expected_from_stage.pipeline_id != entry.pipeline_id:
+        raise ValidationFailed.field("expected_from_stage_id", "No such stage in this pipeline.")
     now = timezone.now()
     with transaction.atomic():
-        seen = (
-            PipelineEntry.objects.filter(pk=entry.pk, stage_id=expected_from_stage.pk)
-            .values_list("entered_at", flat=True)
-            .first()
+        current = (
+            PipelineEntry.objects.filter(pk=entry.pk).values_list("stage_id", "entered_at").first()
+        )
+        if current is None:
+            raise NotFound("This lead is no longer in the pipeline.")
+        stage_id, seen = current
+        if stage_id == to_stage.pk:
+            entry.refresh_from_db()
+            return entry
+        if expected_from_stage is not None and stage_id != expected_from_stage.pk:
+            raise _moved_meanwhile(stage_id, expected_from_stage)
+        from_stage = (
+            expected_from_stage
+            if expected_from_stage is not None
+            else Stage.objects.get(pk=stage_id)
         )
         fields: dict[str, Any] = {"stage_id": to_stage.pk, "entered_at": now}
-        fields.update(_catch_up_fields(to_stage, expected_from_stage.kind, now))
+        fields.update(_catch_up_fields(to_stage, from_stage.kind, now))
         fields.update(extra or {})
-        updated = (
-            0
-            if seen is None
-            else PipelineEntry.objects.filter(
-                pk=entry.pk, stage_id=expected_from_stage.pk, entered_at=seen
-            ).update(**fields)
-        )
-        if not updated or seen is None:
-            now_at = Stage.objects.filter(entries__pk=entry.pk).first()
-            raise Conflict(
-                f"Someone else moved this lead first: it is now at {now_at or 'another stage'}, "
-                f"not {expected_from_stage}.",
-                errors={"expected_from_stage_id": [f"The lead is now at {now_at}."]},
-            )
+        updated = PipelineEntry.objects.filter(
+            pk=entry.pk, stage_id=stage_id, entered_at=seen
+        ).update(**fields)
+        if not updated:
+            # Moved by someone else between the read and the write.
+            now_at = PipelineEntry.objects.filter(pk=entry.pk).values_list("stage_id", flat=True)
+            raise _moved_meanwhile(now_at.first(), from_stage)
         seconds = int((now - seen).total_seconds())
-        close_previous_change(entry, expected_from_stage, to_stage)
+        close_previous_change(entry, from_stage, to_stage)
         for field, value in fields.items():
             setattr(entry, field, value)
         entry.stage = to_stage
-        record_change(entry, expected_from_stage, to_stage, actor, reason, seconds, now)
+        record_change(entry, from_stage, to_stage, actor, reason, seconds, now)
         activity_record(
             lead=entry.lead,
             kind=ActivityKind.STAGE_CHANGED,
             actor=actor,
-            body=f"{expected_from_stage} → {to_stage}" + (f": {reason}" if reason else ""),
+            body=f"{from_stage} → {to_stage}" + (f": {reason}" if reason else ""),
             payload={
                 "pipeline_id": entry.pipeline_id,
                 "entry_id": entry.pk,
-                "from_stage_id": expected_from_stage.pk,
-                "from": expected_from_stage.name,
+                "from_stage_id": from_stage.pk,
+                "from": from_stage.name,
                 "to_stage_id": to_stage.pk,
                 "to": to_stage.name,
                 "reason": reason,
             },
         )
+        event_record(
+            type="lead.stage_changed",
+            workspace_id=entry.workspace_id,
+            actor=actor,
+            subject_id=entry.lead_id,
+            data=stage_change_data(entry.pipeline_id, from_stage, to_stage, reason),
+        )
         from pipelines.services.rules import after_move
 
         after_move(entry=entry, to_stage=to_stage, actor=actor)
     return entry
+
+
+def _moved_meanwhile(stage_id: int | None, expected: Stage) -> Conflict:
+    now_at = Stage.objects.filter(pk=stage_id).first() if stage_id else None
+    where = str(now_at) if now_at else "another stage"
+    return Conflict(
+        f"Someone else moved this lead first: it is now at {where}, not {expected}.",
+        errors={"expected_from_stage_id": [f"The lead is now at {where}."]},
+    )
 
 
 def entries_move_all(*, from_stage: Stage, to_stage: Stage, actor: Actor, reason: str) -> int:
@@ -178,4 +206,29 @@ def entries_move_all(*, from_stage: Stage, to_stage: Stage, actor: Actor, reason
             actor=actor,
             payload={"from": from_stage.name, "to": to_stage.name, "reason": reason},
         )
+        events_record_batch(
+            type="lead.stage_changed",
+            workspace_id=from_stage.pipeline.workspace_id,
+            actor=actor,
+            subject_ids=[lead.pk for lead in leads],
+            data=stage_change_data(from_stage.pipeline_id, from_stage, to_stage, reason),
+        )
     return len(rows)
+
+
+def stage_change_data(
+    pipeline_id: int, from_stage: Stage | None, to_stage: Stage, reason: str
+) -> dict[str, Any]:
+    """The own fields of a ``lead.stage_changed`` event."""
+
+    def ref(stage: Stage | None) -> dict[str, Any] | None:
+        if stage is None:
+            return None
+        return {"id": stage.pk, "name": stage.name, "kind": stage.kind}
+
+    return {
+        "pipeline_id": pipeline_id,
+        "from_stage": ref(from_stage),
+        "to_stage": ref(to_stage),
+        "reason": reason,
+    }

@@ -7,13 +7,16 @@ Moves made by a rule are recorded with the rule's name and the person or integra
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crm.actors import Actor
 from crm.errors import ValidationFailed
+from crm.events import event_record
 from crm.models import Activity, ActivityKind, ActorType, Lead, Membership, Task, TaskKind
-from crm.services.activities import activity_record
+from crm.services.activities import activity_logged, activity_record
 from crm.services.tasks import task_create
 from pipelines.defaults import REFERRALS_TO_ASK
 from pipelines.models import PipelineEntry, RuleRun, Stage, StageKind
@@ -26,7 +29,8 @@ ENGAGEMENT_KINDS = frozenset(
     {ActivityKind.LIKED, ActivityKind.COMMENTED, ActivityKind.CONNECTED, ActivityKind.DM_SENT}
 )
 CONVERSATION_KINDS = frozenset({ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.NOTE})
-BEFORE_WARM = (StageKind.COLD, StageKind.ENGAGED, StageKind.LOST)
+# Never from Lost (a person's decision: see rule_reply_received) nor from Customer.
+BEFORE_WARM = (StageKind.COLD, StageKind.ENGAGED)
 BEFORE_CUSTOMER = (StageKind.COLD, StageKind.ENGAGED, StageKind.WARM, StageKind.LOST)
 
 
@@ -105,7 +109,12 @@ def rule_engagement_logged(
 
 
 def rule_reply_received(*, lead: Lead, actor: Actor, event_key: str = "") -> PipelineEntry | None:
-    """A real email reply (not an auto-reply: the inbox sync decides) moves the lead to Warm."""
+    """An interested reply moves a Cold or Engaged lead to Warm; a Lost lead stays Lost and its
+    owner gets a task to look at it.
+
+    The caller decides what counts as interested (the inbox sync: a reply categorized interested
+    or meeting request; a not-interested or unsure reply never comes here).
+    """
     if not pipeline_settings_get(workspace=lead.workspace).reply_moves_to_warm:
         return None
     with transaction.atomic():
@@ -116,7 +125,32 @@ def rule_reply_received(*, lead: Lead, actor: Actor, event_key: str = "") -> Pip
             _move(
                 entry, _stage(entry, StageKind.WARM), _as_rule(actor, "reply"), "Replied by email"
             )
+        elif entry.stage.kind == StageKind.LOST:
+            # Lost was decided by a person (or a rule they switched on), often for a reason the
+            # reply does not change (budget, a competitor, "do not contact"): reopening it
+            # silently would put the lead back in everyone's pipeline. The owner decides.
+            task_create(
+                workspace=lead.workspace,
+                actor=_as_rule(actor, "reply"),
+                data={
+                    "title": f"{lead} replied with interest while Lost: reopen?"[:200],
+                    "kind": TaskKind.FOLLOW_UP,
+                    "due_at": timezone.now(),
+                    "assignee_id": _member_or_none(lead, entry.owner_id or lead.owner_id),
+                },
+                lead=lead,
+            )
     return entry
+
+
+def _member_or_none(lead: Lead, user_id: int | None) -> int | None:
+    """The user when still a member of the lead's workspace (a task cannot go to a leaver)."""
+    if (
+        user_id
+        and Membership.objects.filter(workspace_id=lead.workspace_id, user_id=user_id).exists()
+    ):
+        return user_id
+    return None
 
 
 def rule_customer_paid(
@@ -129,7 +163,8 @@ def rule_customer_paid(
 ) -> PipelineEntry | None:
     """A payment (typed in, or a Stripe webhook) makes the lead a Customer at catch-up 0.
 
-    The amount, when given, becomes the deal value. A lead already a customer stays where it is.
+    The amount, when given, becomes the deal value (in the workspace's default currency unless
+    one is given). A lead already a customer stays where it is.
     """
     if amount_minor is not None and (not isinstance(amount_minor, int) or amount_minor < 0):
         raise ValidationFailed.field("amount_minor", "A whole, non-negative amount in minor units.")
@@ -147,12 +182,11 @@ def rule_customer_paid(
         extra: dict[str, int | str] = {}
         reason = "Payment received"
         if amount_minor is not None:
+            # An amount without a currency is in the workspace's default currency.
+            code = code or pipeline_settings_get(workspace=lead.workspace).default_currency
             extra["value_minor"] = amount_minor
-            reason += f" ({amount_minor} minor units"
-            if code:
-                extra["currency"] = code
-                reason += f" {code}"
-            reason += ")"
+            extra["currency"] = code
+            reason += f" ({amount_minor} minor units {code})"
         _move(entry, _stage(entry, StageKind.CUSTOMER), _as_rule(actor, "payment"), reason, **extra)
     return entry
 
@@ -224,15 +258,36 @@ def after_move(*, entry: PipelineEntry, to_stage: Stage, actor: Actor) -> None:
     )
 
 
-def engagement_log(*, lead: Lead, kind: str, actor: Actor, body: str = "") -> Activity:
-    """Log a like, comment, connection or DM on the timeline and apply the engagement rule."""
+def engagement_log(
+    *, lead: Lead, kind: str, actor: Actor, body: str = "", payload: dict[str, Any] | None = None
+) -> Activity:
+    """Log a like, comment, connection or DM on the timeline and apply the engagement rule.
+
+    ``payload`` goes on the timeline entry (the feed puts the post's id there).
+    """
     if kind not in ENGAGEMENT_KINDS:
         raise ValidationFailed.field(
             "kind", f"Must be one of {', '.join(sorted(ENGAGEMENT_KINDS))}."
         )
     with transaction.atomic():
-        activity = activity_record(lead=lead, kind=kind, actor=actor, body=body.strip())
+        activity = activity_record(
+            lead=lead, kind=kind, actor=actor, body=body.strip(), payload=payload
+        )
         rule_engagement_logged(lead=lead, kind=kind, actor=actor)
+        event_record(
+            type="engagement.logged",
+            workspace_id=lead.workspace_id,
+            actor=actor,
+            subject_id=lead.pk,
+            data={
+                "engagement": {
+                    "kind": kind,
+                    "body": activity.body,
+                    "post_id": activity.payload.get("post_id"),
+                    "activity_id": activity.pk,
+                }
+            },
+        )
     return activity
 
 
@@ -247,5 +302,6 @@ def conversation_log(*, lead: Lead, kind: str, actor: Actor, body: str = "") -> 
         activity = activity_record(
             lead=lead, kind=kind, actor=actor, body=text, payload={"catch_up": True}
         )
-        rule_conversation_logged(lead=lead, actor=actor)
+        # The catch-up rule reacts to the event (pipelines.events), as for a note.
+        activity_logged(activity=activity, actor=actor)
     return activity

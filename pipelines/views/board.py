@@ -21,7 +21,12 @@ from pipelines.selectors.board import (
     pipelines_of,
     stage_get,
 )
-from pipelines.services import entry_move, entry_update, pipeline_create_default
+from pipelines.services import (
+    entry_move,
+    entry_update,
+    pipeline_create_default,
+    pipeline_settings_get,
+)
 from pipelines.views.common import actor_of, column_totals_json, filter_choices, filters_from
 
 CARDS_PER_PAGE = 20
@@ -47,7 +52,6 @@ def board(request: HttpRequest, pipeline_id: int | None = None) -> HttpResponse:
         pipeline = pipeline_get(workspace=workspace, pipeline_id=pipeline_id)
     filters = filters_from(request)
     columns = board_columns(pipeline=pipeline, filters=filters)
-    stages = [c.stage for c in columns]
     for column in columns:
         column.page = column_page(stage=column.stage, filters=filters, limit=CARDS_PER_PAGE)  # type: ignore[attr-defined]
     return render(
@@ -57,7 +61,6 @@ def board(request: HttpRequest, pipeline_id: int | None = None) -> HttpResponse:
             "pipeline": pipeline,
             "pipelines": list(pipelines_of(workspace=workspace)),
             "columns": columns,
-            "stages": stages,
             "filters": filters,
             "query": _query_without_cursor(request),
             **filter_choices(workspace),
@@ -84,7 +87,6 @@ def column_cards(request: HttpRequest, stage_id: int) -> HttpResponse:
         {
             "stage": stage,
             "page": page,
-            "stages": list(stage.pipeline.stages.all()),
             "query": _query_without_cursor(request),
         },
     )
@@ -144,6 +146,7 @@ def entry_quick_view(request: HttpRequest, entry_id: int) -> HttpResponse:
         {
             "entry": entry,
             "history": entry_history(entry=entry, limit=15),
+            "default_currency": pipeline_settings_get(workspace=entry.workspace).default_currency,
             "stages": list(entry.pipeline.stages.all()),
         },
     )

@@ -31,6 +31,7 @@ def _panel_context(lead, **extra) -> dict:  # type: ignore[no-untyped-def]
         "lead": lead,
         "entries": entries_of_lead(lead=lead),
         "referrals": referrals_of(lead=lead),
+        "default_currency": pipeline_settings_get(workspace=lead.workspace).default_currency,
         "referral_rows": extra.pop("referral_rows", None) or [{} for _ in range(REFERRAL_ROWS)],
         **extra,
     }

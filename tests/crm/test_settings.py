@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from crm.env import env_bool, env_int, env_list, env_secret_file, env_url
+from crm.env import env_bool, env_int, env_ip_ports, env_list, env_secret_file, env_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,6 +37,11 @@ def _check(tmp_path, **env):
         ("ENCRYPTION_KEY", "not-a-fernet-key"),
         ("SITE_URL", "ftp://example.com"),
         ("API_PAGE_SIZE_MAX", "lots"),
+        ("DNS_RESOLVERS_ALLOWED", "dns.google"),
+        ("DNS_RESOLVERS_ALLOWED", "9.9.9.9:99999"),
+        ("LOGIN_FAILURE_LIMIT", "0"),
+        ("TRUSTED_PROXY_COUNT", "-1"),
+        ("CACHE_URL", "memcached://127.0.0.1:11211"),
     ],
 )
 def test_a_bad_value_stops_startup_naming_the_variable(tmp_path, name, value):
@@ -86,3 +91,24 @@ def test_a_given_secret_wins_over_the_file(monkeypatch, tmp_path):
     assert env_secret_file("K", path, generate=lambda: "new") == "from-env"
     monkeypatch.delenv("K")
     assert env_secret_file("K", path, generate=lambda: "new") == "from-file"
+
+
+def test_env_ip_ports_reads_addresses_with_optional_ports(monkeypatch):
+    monkeypatch.setenv("R", "9.9.9.9, 1.1.1.1:5353, 2620:fe::fe, [2606:4700::1111]:853")
+    assert env_ip_ports("R", default_port=53) == [
+        ("9.9.9.9", 53),
+        ("1.1.1.1", 5353),
+        ("2620:fe::fe", 53),
+        ("2606:4700::1111", 853),
+    ]
+    monkeypatch.delenv("R")
+    assert env_ip_ports("R", default_port=53) == []
+
+
+@pytest.mark.parametrize(
+    "value", ["dns.google", "1.1.1.1:0", "1.1.1.1:", "[::1]x", "::1:99999x", "1.1.1.1:53:1"]
+)
+def test_env_ip_ports_refuses_what_is_not_an_address(monkeypatch, value):
+    monkeypatch.setenv("R", value)
+    with pytest.raises(ImproperlyConfigured, match="R must list IP or IP:port"):
+        env_ip_ports("R", default_port=53)

@@ -26,7 +26,19 @@ def _smtp_server_process():
 
 
 @pytest.fixture
-def smtp_server(_smtp_server_process):
+def loopback_mail_servers(settings):
+    """The tests' SMTP and IMAP servers listen on 127.0.0.1: allowed although private."""
+    settings.OUTBOUND_ALLOW_PRIVATE = [*settings.OUTBOUND_ALLOW_PRIVATE, "127.0.0.1"]
+
+
+@pytest.fixture
+def https_site_url(settings):
+    """Mail with an unsubscribe link leaves an SMTP mailbox only while SITE_URL is https."""
+    settings.SITE_URL = "https://crm.acme.test"
+
+
+@pytest.fixture
+def smtp_server(_smtp_server_process, loopback_mail_servers, https_site_url):
     """The loopback SMTP server, emptied and accepting mail again for each test."""
     _smtp_server_process.handler.received.clear()
     _smtp_server_process.set_mode("accept")
@@ -145,7 +157,7 @@ def _imap_server_process():
 
 
 @pytest.fixture
-def imap_server(_imap_server_process):
+def imap_server(_imap_server_process, loopback_mail_servers):
     return _imap_server_process
 
 

@@ -81,3 +81,31 @@ Message-ID: {original_message_id}
 
 --BOUNDARY--
 """.encode()
+
+
+def outlook_reply(*, to_message_id: str, sender: str, body: str) -> bytes:
+    """A reply written in Outlook (French locale): header block instead of "wrote:", a
+    signature whose tagline would read as interest, and the quoted pitch below."""
+    return f"""From: Ada <{sender}>
+To: sender@mail.acme.test
+Subject: RE: Quick question
+Message-ID: <outlook-{abs(hash((to_message_id, body)))}@prospect.test>
+In-Reply-To: {to_message_id}
+References: {to_message_id}
+Content-Type: text/plain; charset=utf-8
+
+{body}
+
+Cordialement,
+Ada Lovelace
+Directrice des opérations | Analytical Engines
+Intéressé par nos machines ? Réservez une démo : https://engines.test/demo
+
+________________________________
+De : Olivia Hart <sender@mail.acme.test>
+Envoyé : lundi 4 mars 2030 10:00
+À : Ada <{sender}>
+Objet : Quick question
+
+Hi Ada, would you be interested in a quick call next week?
+""".encode()

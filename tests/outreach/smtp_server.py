@@ -26,6 +26,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     raw: bytes
+    mail_options: list[str] = field(default_factory=list)  # MAIL FROM parameters (SMTPUTF8 …)
 
     @property
     def message(self) -> email.message.Message:
@@ -51,7 +52,12 @@ class RecordingHandler:
             return "554 5.7.1 Message rejected as spam"
         with self.lock:
             self.received.append(
-                Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+                Received(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    envelope.content,
+                    list(envelope.mail_options),
+                )
             )
         if self.mode == "hang":  # holds the reply: the client is stuck mid-send
             await asyncio.sleep(60)
@@ -78,9 +84,12 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    """aiosmtpd on loopback requiring AUTH LOGIN; ``handler`` decides what DATA does."""
+    """aiosmtpd on loopback requiring AUTH LOGIN; ``handler`` decides what DATA does.
 
-    def __init__(self, handler: object | None = None) -> None:
+    It offers 8BITMIME always and SMTPUTF8 only when ``smtputf8`` is set.
+    """
+
+    def __init__(self, handler: object | None = None, *, smtputf8: bool = False) -> None:
         self.handler: Any = handler or RecordingHandler()
         self.port = free_port()
         self.controller = Controller(
@@ -90,6 +99,7 @@ class SmtpServer:
             authenticator=_authenticator,
             auth_required=True,
             auth_require_tls=False,
+            enable_SMTPUTF8=smtputf8,
         )
 
     def start(self) -> Self:

@@ -54,6 +54,8 @@ def test_a_worker_killed_mid_send_never_causes_a_duplicate(
         "ENCRYPTION_KEY": settings.ENCRYPTION_KEY,
         "SECRET_KEY": settings.SECRET_KEY,
         "KINDLING_VAR_DIR": str(tmp_path),
+        "SITE_URL": settings.SITE_URL,  # https: an SMTP mailbox sends nothing otherwise
+        "OUTBOUND_ALLOW_PRIVATE": "127.0.0.1",  # the loopback SMTP server
     }
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER.format(id=message.pk)], env=env, cwd=settings.BASE_DIR

@@ -151,7 +151,7 @@ def test_the_imap_servers_refusal_is_shown(signed_mailbox, provider):
     result = dkim_selector_discover(mailbox=signed_mailbox, timeout=1, poll_every=0.2)
 
     assert result.outcome == "imap_error"
-    assert "IMAP login refused" in result.message
+    assert "Authentication refused by the IMAP server" in result.message
 
 
 def test_a_capture_mailbox_is_refused(workspace, sending_domain):

@@ -8,7 +8,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from crm.models import Activity, ActivityKind, EmailStatus, Task
+from crm.actors import Actor
+from crm.models import Activity, ActivityKind, EmailStatus, Event, Task
+from outreach import hooks
 from outreach.inbox.sync import InboxUnavailable, inbox_sync
 from outreach.models import (
     Enrollment,
@@ -25,6 +27,7 @@ from tests.factories import CompanyFactory, LeadFactory
 from tests.outreach import mail_samples
 
 MONDAY_10 = dt.datetime(2030, 3, 4, 10, 0, tzinfo=dt.UTC)
+INBOX_ACTOR = Actor.system("test")
 
 
 @pytest.fixture
@@ -63,9 +66,11 @@ def test_a_reply_stops_the_enrollment_logs_it_and_creates_a_task(
         assert plan_due_sends(now=timezone.now(), enqueue=lambda pk, d: None) == {}
 
 
-def test_a_reply_moves_the_lead_to_warm_when_the_pipeline_rule_exists(
+def test_a_meeting_request_moves_the_lead_to_warm_when_the_pipeline_rule_exists(
     sent, imap_server, inbox_user, mailbox
 ):
+    # Was "a reply moves the lead to Warm": since reply categories only an interested reply or
+    # a meeting request does ("Sounds good, call me Tuesday." is a meeting request).
     pipelines = pytest.importorskip("pipelines.services")
     if not hasattr(pipelines, "rule_reply_received"):
         pytest.skip("the pipelines app has no reply rule yet")
@@ -212,7 +217,222 @@ def test_mail_from_strangers_is_kept_but_changes_nothing(sent, imap_server, inbo
     assert enrollment_of(sent).status == EnrollmentStatus.ACTIVE
 
 
-def test_a_refused_imap_login_reports_the_servers_words(imap_server, inbox_user, mailbox):
+def test_a_refused_imap_login_is_reported_without_the_servers_words(
+    imap_server, inbox_user, mailbox
+):
     mailbox_update(mailbox=mailbox, data={"imap_password": "wrong"})
-    with pytest.raises(InboxUnavailable, match="AUTHENTICATIONFAILED"):
+    with pytest.raises(InboxUnavailable, match=r"^Authentication refused by the IMAP server\.$"):
         inbox_sync(mailbox=mailbox)
+
+
+# Reply categories and the stage rules they drive (issue 14).
+
+
+def _reply(imap_server, inbox_user, sent, body):  # type: ignore[no-untyped-def]
+    imap_server.append(
+        inbox_user,
+        mail_samples.reply(to_message_id=sent.message_id, sender="ada@prospect.test", body=body),
+    )
+
+
+def _stage_kind(lead):  # type: ignore[no-untyped-def]
+    from pipelines.models import PipelineEntry
+
+    entry = PipelineEntry.objects.filter(lead=lead, pipeline__is_default=True).first()
+    return entry.stage.kind if entry else None
+
+
+@pytest.fixture
+def owned(sent, owner):
+    """Ada has an owner: the tasks the rules create are theirs."""
+    sent.lead.owner = owner
+    sent.lead.save()
+    return sent
+
+
+def test_an_interested_reply_is_stored_positive_and_its_category_is_an_event(
+    owned, imap_server, inbox_user, mailbox
+):
+    _reply(imap_server, inbox_user, owned, "Sounds interesting, send me more details.")
+    assert inbox_sync(mailbox=mailbox) == {"reply": 1}
+
+    inbound = InboundMessage.objects.get()
+    assert (inbound.category, inbound.category_by, inbound.positive) == (
+        "interested",
+        "rules",
+        True,
+    )
+    assert _stage_kind(owned.lead) == "warm"
+    replied = Event.objects.get(type="email.replied")
+    assert replied.payload["reply"]["category"] == "interested"
+    categorized = Event.objects.get(type="reply.categorized")
+    assert categorized.subject_ids == [owned.lead_id]
+    assert categorized.payload["reply"]["inbound_id"] == inbound.pk
+    assert categorized.payload["reply"]["category"] == "interested"
+    assert categorized.payload["reply"]["by"] == "rules"
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["Thanks, not for us this quarter.", "Nein danke, kein Interesse.", "Nej tack."],
+)
+def test_a_not_interested_reply_stops_the_sequence_but_never_moves_to_warm(
+    owned, imap_server, inbox_user, mailbox, body
+):
+    _reply(imap_server, inbox_user, owned, body)
+    assert inbox_sync(mailbox=mailbox) == {"reply": 1}
+
+    inbound = InboundMessage.objects.get()
+    assert (inbound.category, inbound.positive) == ("not_interested", False)
+    assert enrollment_of(owned).status == EnrollmentStatus.REPLIED
+    assert _stage_kind(owned.lead) in (None, "cold")  # recorded only: no Warm, no Lost
+    assert Activity.objects.filter(lead=owned.lead, kind=ActivityKind.EMAIL_REPLIED).exists()
+
+
+def test_an_interested_reply_leaves_a_lost_lead_lost_and_asks_its_owner(
+    owned, owner, imap_server, inbox_user, mailbox
+):
+    from pipelines.models import PipelineEntry, Stage
+    from pipelines.services.placement import entries_place_new_leads
+
+    lead = owned.lead
+    entries_place_new_leads(workspace=lead.workspace, lead_ids=[lead.pk], actor=INBOX_ACTOR)
+    entry = PipelineEntry.objects.get(lead=lead, pipeline__is_default=True)
+    lost = Stage.objects.get(pipeline_id=entry.pipeline_id, kind="lost")
+    PipelineEntry.objects.filter(pk=entry.pk).update(stage=lost)
+
+    _reply(imap_server, inbox_user, owned, "Let's talk — can you do Thursday at 10?")
+    inbox_sync(mailbox=mailbox)
+
+    assert _stage_kind(lead) == "lost"
+    task = Task.objects.get(lead=lead, title__contains="while Lost")
+    assert task.assignee == owner
+
+
+def test_a_wrong_person_reply_stops_every_sequence_and_asks_to_find_the_right_one(
+    owned, owner, sequence, imap_server, inbox_user, mailbox
+):
+    # Even a sequence that goes on after replies stops: it would keep writing to the wrong person.
+    sequence.stop_on_reply = False
+    sequence.save()
+    _reply(
+        imap_server,
+        inbox_user,
+        owned,
+        "Je ne suis pas la bonne personne, contactez plutôt marc@prospect.test.",
+    )
+    assert inbox_sync(mailbox=mailbox) == {"reply": 1}
+
+    assert InboundMessage.objects.get().category == "wrong_person"
+    assert enrollment_of(owned).status == EnrollmentStatus.STOPPED
+    task = Task.objects.get(lead=owned.lead, title__startswith="Find the right person")
+    assert "marc@prospect.test" in task.title and task.assignee == owner
+    assert not Task.objects.filter(lead=owned.lead, title__startswith="Answer").exists()
+    assert _stage_kind(owned.lead) in (None, "cold")
+    categorized = Event.objects.get(type="reply.categorized")
+    assert categorized.payload["reply"]["referred_email"] == "marc@prospect.test"
+
+
+def test_an_out_of_office_without_auto_reply_headers_lets_the_sequence_continue(
+    owned, imap_server, inbox_user, mailbox
+):
+    _reply(imap_server, inbox_user, owned, "Estoy de vacaciones hasta el 12 de marzo.")
+    assert inbox_sync(mailbox=mailbox) == {"auto_reply": 1}
+    assert InboundMessage.objects.get().category == "out_of_office"
+    assert enrollment_of(owned).status == EnrollmentStatus.ACTIVE
+    assert _stage_kind(owned.lead) in (None, "cold")
+
+
+def test_the_outlook_reply_is_read_without_its_signature_and_quote(
+    owned, imap_server, inbox_user, mailbox
+):
+    imap_server.append(
+        inbox_user,
+        mail_samples.outlook_reply(
+            to_message_id=owned.message_id,
+            sender="ada@prospect.test",
+            body="Merci, mais nous ne sommes pas intéressés.",
+        ),
+    )
+    inbox_sync(mailbox=mailbox)
+    inbound = InboundMessage.objects.get()
+    assert inbound.outbound == owned  # matched by In-Reply-To
+    assert inbound.category == "not_interested"
+    assert _stage_kind(owned.lead) in (None, "cold")
+
+
+def test_the_reply_rule_switched_off_moves_nothing(owned, imap_server, inbox_user, mailbox):
+    from pipelines.services import pipeline_settings_update
+
+    pipeline_settings_update(workspace=owned.lead.workspace, data={"reply_moves_to_warm": False})
+    _reply(imap_server, inbox_user, owned, "Sounds interesting, send me more details.")
+    inbox_sync(mailbox=mailbox)
+    assert InboundMessage.objects.get().category == "interested"
+    assert _stage_kind(owned.lead) in (None, "cold")
+
+
+@pytest.fixture
+def hook(monkeypatch):
+    """Fill the AI's reply_category hook; returns the questions it was asked."""
+    asked: list[tuple[str, str]] = []
+
+    def fill(answer):  # type: ignore[no-untyped-def]
+        def provider(subject, text):  # type: ignore[no-untyped-def]
+            asked.append((subject, text))
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+
+        monkeypatch.setattr(hooks, "_reply_category", provider)
+        return asked
+
+    return fill
+
+
+def test_an_unsure_reply_waits_for_a_person_without_a_hook(owned, imap_server, inbox_user, mailbox):
+    _reply(imap_server, inbox_user, owned, "Thanks, I'll pass this on to the team.")
+    assert inbox_sync(mailbox=mailbox) == {"reply": 1}
+    inbound = InboundMessage.objects.get()
+    assert (inbound.category, inbound.category_by) == ("unsure", "rules")
+    assert _stage_kind(owned.lead) in (None, "cold")
+    assert enrollment_of(owned).status == EnrollmentStatus.REPLIED
+    assert Task.objects.filter(lead=owned.lead, title__startswith="Answer").exists()
+
+
+def test_the_hook_decides_an_unsure_reply_and_its_answer_drives_the_rule(
+    owned, hook, imap_server, inbox_user, mailbox
+):
+    asked = hook("meeting_request")
+    _reply(imap_server, inbox_user, owned, "Thanks, I'll pass this on to the team.")
+    inbox_sync(mailbox=mailbox)
+
+    assert asked == [("Re: Quick question", "Thanks, I'll pass this on to the team.")]
+    inbound = InboundMessage.objects.get()
+    assert (inbound.category, inbound.category_by) == ("meeting_request", "ai")
+    assert _stage_kind(owned.lead) == "warm"
+
+
+def test_the_hook_is_not_asked_when_the_rules_are_sure(
+    owned, hook, imap_server, inbox_user, mailbox
+):
+    asked = hook("interested")
+    _reply(imap_server, inbox_user, owned, "Thanks, not for us this quarter.")
+    inbox_sync(mailbox=mailbox)
+    assert asked == []
+    assert InboundMessage.objects.get().category == "not_interested"
+
+
+@pytest.mark.parametrize(
+    "answer", [None, "banana", "unsubscribe", "bounce", RuntimeError("AI down")]
+)
+def test_a_missing_invalid_or_failing_hook_answer_keeps_the_reply_unsure(
+    owned, hook, imap_server, inbox_user, mailbox, answer
+):
+    asked = hook(answer)
+    _reply(imap_server, inbox_user, owned, "Thanks, I'll pass this on to the team.")
+    assert inbox_sync(mailbox=mailbox) == {"reply": 1}  # the reply is never lost
+    assert len(asked) == 1
+    inbound = InboundMessage.objects.get()
+    assert (inbound.category, inbound.category_by) == ("unsure", "rules")
+    assert not Suppression.objects.exists()
+    assert _stage_kind(owned.lead) in (None, "cold")

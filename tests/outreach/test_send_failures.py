@@ -100,7 +100,7 @@ def test_a_connection_dropped_mid_send_is_unknown_and_never_resent(planned, smtp
     assert len(smtp_server.received) == 1  # the server got it once; we never sent it again
 
 
-def test_a_refused_login_pauses_the_mailbox_with_the_servers_words(planned, smtp_server):
+def test_a_refused_login_pauses_the_mailbox_with_the_servers_code(planned, smtp_server):
     mailbox = Mailbox.objects.get(pk=planned.mailbox_id)
     mailbox_update(mailbox=mailbox, data={"smtp_password": "wrong"})
 
@@ -108,7 +108,9 @@ def test_a_refused_login_pauses_the_mailbox_with_the_servers_words(planned, smtp
 
     mailbox.refresh_from_db()
     assert mailbox.state == MailboxState.PAUSED
-    assert "535" in mailbox.paused_reason
+    assert mailbox.paused_reason == (
+        "SMTP login refused: Authentication refused by the SMTP server (535)."
+    )
     planned.refresh_from_db()
     assert planned.status == MessageStatus.CANCELLED
     assert quota_used("mailbox", mailbox.pk, planned.quota_mailbox_day) == 0

@@ -46,7 +46,7 @@ def test_it_sends_the_first_step_with_every_required_header(
     assert got.mail_from == "sender@mail.acme.test"
     assert mail["From"] == "Olivia Hart <sender@mail.acme.test>"
     assert mail["Message-ID"].endswith("@mail.acme.test>")
-    assert mail["List-Unsubscribe"].strip().startswith("<http://localhost:8000/u/")
+    assert mail["List-Unsubscribe"].strip().startswith("<https://crm.acme.test/u/")
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert mail.get_content_type() == "text/plain"
     assert mail.get_payload(decode=True).decode().split(",")[0] in {"Hi Ada", "Hello Ada"}

@@ -16,8 +16,12 @@ def _name(cn: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
-def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
-    """(ca.pem, server.pem, server.key) for a server at 127.0.0.1, signed by a fresh CA."""
+def make_certificates(folder: Path, *, name: str = "") -> tuple[Path, Path, Path]:
+    """(ca.pem, server.pem, server.key) for a server at 127.0.0.1, signed by a fresh CA.
+
+    With ``name`` the certificate names only that host (no address), as a provider's does.
+    """
+    subject = x509.DNSName(name) if name else x509.IPAddress(ipaddress.ip_address("127.0.0.1"))
     now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca = (
@@ -38,14 +42,14 @@ def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (
         x509.CertificateBuilder()
-        .subject_name(_name("127.0.0.1"))
+        .subject_name(_name(name or "127.0.0.1"))
         .issuer_name(ca.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(hours=1))
         .not_valid_after(now + dt.timedelta(days=1))
         .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            x509.SubjectAlternativeName([subject]),
             critical=False,
         )
         .sign(ca_key, hashes.SHA256())

@@ -76,3 +76,23 @@ def test_it_sets_the_deal_value_in_minor_units(entry, member):
     with pytest.raises(ValidationFailed) as exc:
         entry_update(entry=entry, data={"value_minor": -5, "currency": "euro"})
     assert set(exc.value.errors) == {"value_minor", "currency"}
+
+
+def test_without_an_expected_stage_it_moves_from_wherever_the_lead_is(entry, stages, actor):
+    entry_move(entry=entry, to_stage=stages["Engaged"], actor=actor)
+    entry.refresh_from_db()
+    assert entry.stage == stages["Engaged"]
+    change = StageChange.objects.filter(entry=entry).latest("id")
+    assert (change.from_stage, change.to_stage) == (stages["Cold"], stages["Engaged"])
+
+
+def test_a_lead_already_at_the_target_is_no_conflict(entry, stages, actor):
+    stale = PipelineEntry.objects.get(pk=entry.pk)
+    entry_move(
+        entry=entry, to_stage=stages["Warm"], expected_from_stage=stages["Cold"], actor=actor
+    )
+    moved = entry_move(
+        entry=stale, to_stage=stages["Warm"], expected_from_stage=stages["Cold"], actor=actor
+    )
+    assert moved.stage == stages["Warm"]
+    assert StageChange.objects.filter(entry=entry, from_stage__isnull=False).count() == 1

@@ -51,6 +51,25 @@ def test_a_reply_moves_a_cold_or_engaged_lead_to_warm_once(entry, pipeline, acto
     assert change.reason == "Replied by email" and "inbox" in change.actor_name
 
 
+def test_a_reply_leaves_a_lost_lead_lost_and_asks_its_owner_once(entry, stages, pipeline, owner):
+    lead = entry.lead
+    lead.owner = owner
+    lead.save()
+    at(entry, stages["Lost"])
+    rule_reply_received(lead=lead, actor=Actor.integration("inbox"), event_key="<r1@x>")
+    rule_reply_received(lead=lead, actor=Actor.integration("inbox"), event_key="<r1@x>")
+    assert stage_of(lead, pipeline).name == "Lost"
+    task = Task.objects.get(lead=lead)
+    assert "while Lost" in task.title and task.assignee == owner
+
+
+def test_a_reply_leaves_a_customer_where_it_is(entry, stages, pipeline, actor):
+    at(entry, stages["Customer"])
+    rule_reply_received(lead=entry.lead, actor=actor)
+    assert stage_of(entry.lead, pipeline).name == "Customer"
+    assert not Task.objects.filter(lead=entry.lead).exists()
+
+
 def test_reply_rule_can_be_switched_off(workspace, entry, pipeline, actor):
     pipeline_settings_update(workspace=workspace, data={"reply_moves_to_warm": False})
     rule_reply_received(lead=entry.lead, actor=actor)

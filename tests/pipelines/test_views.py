@@ -28,7 +28,9 @@ def test_the_board_shows_columns_cards_and_totals(web, workspace, actor):
     html = page.content.decode()
     assert "Catch-up 4" in html and str(leads[0]) in html
     assert "$1,500.00" in html
-    assert 'aria-label="Move' not in html or "pl-move" in html
+    # Moves go through the card's ⋯ menu (one shared menu of stages), not a form per card.
+    assert f'aria-label="Move {leads[0]}"' in html and 'id="pl-stage-menu"' in html
+    assert "pl-move" not in html
 
 
 def test_board_queries_do_not_grow_with_cards(web, workspace, actor, django_assert_max_num_queries):
@@ -64,7 +66,12 @@ def test_a_move_answers_json_with_new_totals_and_a_stale_one_409(web, entry, sta
     assert columns[stages["Warm"].pk]["count"] == 1
     assert "$100.00" in columns[stages["Warm"].pk]["totals_html"]
     assert columns[stages["Cold"].pk]["count"] == 0
-    stale = web.post(move, data, HTTP_ACCEPT="application/json")
+    # The same move again is no conflict (the lead is where it was asked to go)…
+    assert web.post(move, data, HTTP_ACCEPT="application/json").status_code == 200
+    # …a move from where the lead no longer is, elsewhere, is.
+    stale = web.post(
+        move, {**data, "to_stage_id": stages["Lost"].pk}, HTTP_ACCEPT="application/json"
+    )
     assert stale.status_code == 409 and "Warm" in stale.json()["detail"]
 
 
@@ -72,7 +79,8 @@ def test_a_move_without_script_redirects_with_a_message(web, entry, stages):
     data = {"to_stage_id": stages["Engaged"].pk, "expected_from_stage_id": stages["Cold"].pk}
     response = web.post(url("move", entry_id=entry.pk), data, follow=True)
     assert "moved to Engaged" in response.content.decode()
-    again = web.post(url("move", entry_id=entry.pk), data, follow=True)
+    stale = {**data, "to_stage_id": stages["Lost"].pk}
+    again = web.post(url("move", entry_id=entry.pk), stale, follow=True)
     assert "Someone else moved this lead first" in again.content.decode()
 
 

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, field_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+)
+
+from crm.nul_characters import NUL_MESSAGE, has_nul
+from crm.timebounds import date_problem, datetime_problem
 
 
 class ErrorOut(Schema):
@@ -29,14 +41,65 @@ def errors(*codes: int) -> dict[int, type[ErrorOut]]:
 RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
-def _has_nul(value: Any) -> bool:
+def _storable_date(value: dt.date) -> dt.date:
+    problem = date_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _storable_datetime(value: dt.datetime) -> dt.datetime:
+    problem = datetime_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# Every date and date-time the API reads (query strings and bodies) is one of these.
+ApiDate = Annotated[dt.date, AfterValidator(_storable_date)]
+ApiDateTime = Annotated[dt.datetime, AfterValidator(_storable_datetime)]
+
+# A time of day in a place (a send window's ends): "HH:MM" or "HH:MM:SS", no UTC offset. Not
+# OpenAPI's `format: time`, which is RFC 3339's and requires an offset.
+_TIME_OF_DAY = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+_TIME_OF_DAY_SCHEMA = {"type": "string", "pattern": _TIME_OF_DAY, "examples": ["09:00"]}
+
+
+def _time_of_day_in(value: Any) -> Any:
     if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+        if not re.fullmatch(_TIME_OF_DAY, value):
+            raise ValueError("A time of day is HH:MM or HH:MM:SS, without a UTC offset.")
+        return dt.time.fromisoformat(value)
+    if isinstance(value, dt.time) and value.tzinfo is None:
+        return value
+    raise ValueError("A time of day is HH:MM or HH:MM:SS, without a UTC offset.")
+
+
+def _time_of_day_out(value: dt.time) -> str:
+    return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+
+
+TimeOfDay = Annotated[
+    dt.time, BeforeValidator(_time_of_day_in), WithJsonSchema(_TIME_OF_DAY_SCHEMA)
+]
+# The same in answers: a stored time prints as HH:MM (or HH:MM:SS), never with microseconds.
+TimeOfDayOut = Annotated[
+    dt.time, PlainSerializer(_time_of_day_out, return_type=str), WithJsonSchema(_TIME_OF_DAY_SCHEMA)
+]
+
+
+def _drop_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def omittable(**kwargs: Any) -> Any:
+    """A field that may be left out (a default applies, or nothing changes) but is never null.
+
+    Declare it with its plain type (``name: str = omittable(max_length=120)``): pydantic does not
+    validate the unset default, so leaving it out works and an explicit null is a 422. Read such
+    schemas with ``exclude_unset=True``.
+    """
+    return Field(None, json_schema_extra=_drop_default, **kwargs)
 
 
 class QuerySchema(Schema):
@@ -46,8 +109,8 @@ class QuerySchema(Schema):
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
         # PostgreSQL cannot store NUL in text; refuse it here rather than fail on save.
-        if _has_nul(value):
-            raise ValueError("Text cannot contain NUL characters.")
+        if has_nul(value):
+            raise ValueError(NUL_MESSAGE)
         return value
 
 

@@ -10,7 +10,13 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from crm.api.schemas.common import InputSchema, QuerySchema, RecordId, scalar_custom_values
+from crm.api.schemas.common import (
+    ApiDateTime,
+    InputSchema,
+    QuerySchema,
+    RecordId,
+    scalar_custom_values,
+)
 from crm.api.schemas.refs import CompanyRef, TagRef, UserRef
 from crm.models import EmailStatus
 from crm.selectors.leads import LeadFilters
@@ -124,8 +130,8 @@ class LeadFilterQuery(QuerySchema):
     owner_id: RecordId | None = None
     company_id: RecordId | None = None
     country: str = Field("", max_length=120)
-    created_after: dt.datetime | None = Field(None, description="Inclusive.")
-    created_before: dt.datetime | None = Field(None, description="Exclusive.")
+    created_after: ApiDateTime | None = Field(None, description="Inclusive.")
+    created_before: ApiDateTime | None = Field(None, description="Exclusive.")
 
     @field_validator("created_after", "created_before")
     @classmethod

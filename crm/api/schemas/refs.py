@@ -6,6 +6,8 @@ from typing import Any
 
 from ninja import Schema
 
+from crm.people import display_name
+
 
 class UserRef(Schema):
     id: int
@@ -14,7 +16,7 @@ class UserRef(Schema):
 
     @staticmethod
     def resolve_name(obj: Any) -> str:
-        return obj.get_full_name() or obj.email
+        return display_name(obj)
 
 
 class CompanyRef(Schema):

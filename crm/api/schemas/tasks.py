@@ -7,18 +7,20 @@ import re
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import TypeAdapter, ValidationError, field_validator
 
-from crm.api.schemas.common import InputSchema, OffsetPageQuery, RecordId
+from crm.api.schemas.common import ApiDate, ApiDateTime, InputSchema, OffsetPageQuery, RecordId
 from crm.api.schemas.refs import UserRef
 from crm.models import TaskKind
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DAY_ADAPTER: TypeAdapter[dt.date] = TypeAdapter(ApiDate)
+_TIME_ADAPTER: TypeAdapter[dt.datetime] = TypeAdapter(ApiDateTime)
 
 
 class TaskFieldsIn(InputSchema):
     kind: TaskKind | None = None
-    due_at: dt.datetime | dt.date | None = Field(
+    due_at: ApiDateTime | ApiDate | None = Field(
         None, description="A date alone means 9:00 that day; no zone means the server's."
     )
     assignee_id: RecordId | None = Field(
@@ -29,9 +31,16 @@ class TaskFieldsIn(InputSchema):
     @classmethod
     def _date_alone(cls, value: Any) -> Any:
         # "2030-01-02" is a day, not midnight: the service schedules it for the morning.
-        if isinstance(value, str) and _DAY.fullmatch(value.strip()):
-            return dt.date.fromisoformat(value.strip())
-        return value
+        # Decided here, so that a refused date-time is not then read as a day (and one message).
+        if value is None:
+            return None
+        day = isinstance(value, str) and _DAY.fullmatch(value.strip())
+        try:
+            if day:
+                return _DAY_ADAPTER.validate_python(value.strip())
+            return _TIME_ADAPTER.validate_python(value)
+        except ValidationError as exc:
+            raise ValueError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
 
 
 class TaskIn(TaskFieldsIn):

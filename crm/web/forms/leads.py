@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from crm.models import CustomFieldDefinition, CustomFieldType, EmailStatus, Lead, Workspace
 from crm.selectors.leads import SORTS, LeadFilters
 from crm.selectors.records import custom_fields_of, lists_all, tags_all
 from crm.selectors.workspaces import workspace_members
+from crm.timebounds import validate_storable_date
+from crm.web.extensions.filters import LEAD_FILTERS, LeadFilter
 
 SORT_LABELS = {
     "-created_at": "Newest first",
@@ -51,8 +55,8 @@ class LeadFilterForm(forms.Form):
     owner = forms.ChoiceField(required=False)
     company = forms.IntegerField(required=False, min_value=1)
     country = forms.CharField(required=False, max_length=120)
-    created_after = forms.DateField(required=False)
-    created_before = forms.DateField(required=False)
+    created_after = forms.DateField(required=False, validators=[validate_storable_date])
+    created_before = forms.DateField(required=False, validators=[validate_storable_date])
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES)
 
     def __init__(self, data: Any, *, workspace: Workspace) -> None:
@@ -64,6 +68,20 @@ class LeadFilterForm(forms.Form):
             (str(t.pk), t.name) for t in tags_all(workspace=workspace)
         ]
         choice_field(self, "owner").choices = member_choices(workspace, "Any owner")
+        self.workspace = workspace
+        self.extension_filters: tuple[LeadFilter, ...] = tuple(LEAD_FILTERS.all())
+        for extension in self.extension_filters:
+            field = extension.field(workspace)
+            field.required = False
+            field.label = extension.label
+            field.widget.attrs.setdefault("aria-label", extension.label)
+            if isinstance(field, forms.ChoiceField):
+                field.widget.attrs.setdefault("class", "select")
+            self.fields[extension.key] = field
+
+    def extension_fields(self) -> tuple[forms.BoundField, ...]:
+        """The filters other apps added, for the template."""
+        return tuple(self[f.key] for f in self.extension_filters)
 
     def _valid(self, name: str) -> Any:
         if not self.is_bound:
@@ -82,6 +100,14 @@ class LeadFilterForm(forms.Form):
             return timezone.make_aware(dt.datetime.combine(value, dt.time.min))
 
         before = self._valid("created_before")
+        extra: dict[str, Any] = {}
+        refinements = []
+        for extension in self.extension_filters:
+            value = self._valid(extension.key)
+            if value in (None, "", [], ()):
+                continue
+            extra[extension.key] = value
+            refinements.append(_bound(extension, value, self.workspace))
         return LeadFilters(
             q=(self._valid("q") or "").strip(),
             list_id=as_id("list"),
@@ -92,14 +118,25 @@ class LeadFilterForm(forms.Form):
             created_after=day_start(self._valid("created_after")),
             # "Created before the 5th" includes the whole 5th, as a person reads the date.
             created_before=day_start(before + dt.timedelta(days=1)) if before else None,
+            extra=extra,
+            refinements=refinements,
         )
 
     def chosen_sort(self) -> str:
         return self._valid("sort") or "-created_at"
 
     def active_filter_count(self) -> int:
-        names = ("list", "tag", "owner", "company", "country", "created_after", "created_before")
+        names: tuple[str, ...] = (
+            "list", "tag", "owner", "company", "country", "created_after", "created_before",
+        )  # fmt: skip
+        names += tuple(f.key for f in self.extension_filters)
         return sum(1 for n in names if self._valid(n))
+
+
+def _bound(
+    extension: LeadFilter, value: Any, workspace: Workspace
+) -> Callable[[QuerySet[Lead]], QuerySet[Lead]]:
+    return lambda qs: extension.apply(qs, value, workspace)
 
 
 class LeadForm(forms.Form):
@@ -188,19 +225,10 @@ def _custom_field(definition: CustomFieldDefinition) -> forms.Field:
 
 
 class BulkForm(forms.Form):
-    """What to do with the leads ticked in a table."""
+    """What to do with the leads ticked in a table; the action's own inputs are its handler's."""
 
-    ACTIONS = (
-        ("add_to_list", "Add to list"),
-        ("tag", "Tag"),
-        ("remove_from_list", "Remove"),
-        ("enroll", "Enroll in sequence"),
-    )
-
-    action = forms.ChoiceField(choices=ACTIONS)
+    action = forms.CharField(max_length=60)
     lead_ids = forms.TypedMultipleChoiceField(coerce=int, required=False)
-    list_id = forms.IntegerField(required=False)
-    tag_name = forms.CharField(required=False, max_length=60)
 
     def __init__(self, data: Any) -> None:
         super().__init__(data)

@@ -89,6 +89,12 @@ class ApiKeyForm(forms.Form):
 
 class MemberForm(forms.Form):
     email = forms.EmailField(widget=forms.EmailInput(attrs={"placeholder": "name@company.com"}))
+    name = forms.CharField(
+        max_length=150,
+        required=False,
+        # Not "id_name": the API key form on the same page has a name field too.
+        widget=forms.TextInput(attrs={"placeholder": "Name", "id": "id_member_name"}),
+    )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
 
 

@@ -21,6 +21,7 @@ from crm.services.leads import lead_delete, lead_update
 from crm.services.tasks import task_create
 from crm.web.access import signed_in_user, workspace_view
 from crm.web.errors import form_add_domain_error
+from crm.web.extensions.lead_actions import lead_actions
 from crm.web.forms.leads import LeadForm
 from crm.web.forms.records import NoteForm, TaskForm
 from crm.web.links import external_href
@@ -43,6 +44,7 @@ def _page(request: HttpRequest, lead: Lead, **extra: Any) -> HttpResponse:
         "custom_values": [(d.label, lead.custom_fields.get(d.key)) for d in definitions],
         "linkedin_href": external_href(lead.linkedin_url),
         "panel_urls": lead_panel_urls(ws=workspace.slug, lead_id=lead.pk),
+        "lead_actions": lead_actions(ws=workspace.slug, lead_id=lead.pk),
         "note_form": NoteForm(),
         "task_form": TaskForm(workspace=workspace),
         "today_start": start_of_today(),
@@ -149,6 +151,6 @@ def lead_delete_view(request: HttpRequest, lead_id: int) -> HttpResponse:
     workspace = request.workspace  # type: ignore[attr-defined]
     lead = lead_get(workspace=workspace, lead_id=lead_id)
     name = str(lead)
-    lead_delete(lead=lead)
+    lead_delete(lead=lead, actor=Actor.of_user(signed_in_user(request)))
     messages.success(request, f"{name} was deleted.")
     return redirect("crm:leads", ws=workspace.slug)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,43 +11,24 @@ from django.views.decorators.http import require_POST
 
 from crm.actors import Actor
 from crm.errors import Conflict, DomainError
-from crm.selectors.records import list_get, lists_all
+from crm.models import Workspace
+from crm.selectors.records import list_get
 from crm.services.leads import lead_create
-from crm.services.lists import list_add_leads, list_remove_leads
-from crm.services.tags import leads_tag, tag_get_or_create
+from crm.tasks import leads_bulk_action
 from crm.web.access import signed_in_user, workspace_view
+from crm.web.bulk import INLINE_MAX, id_chunks, matching_leads
 from crm.web.errors import form_add_domain_error
+from crm.web.extensions.bulk_actions import BULK_ACTIONS, BulkAction, BulkRefused, action_data
 from crm.web.forms.leads import BulkForm, LeadForm
 from crm.web.responses import is_htmx, redirect_back
-from crm.web.selectors import company_names, open_sequences
+from crm.web.selectors import company_names
 from crm.web.views.leads_table import leads_table_context
-
-
-def _enroll(request: HttpRequest, workspace, ids: list[int], actor: Actor) -> None:  # type: ignore[no-untyped-def]
-    """Enroll the ticked leads; the message says how many and why some were skipped."""
-    from outreach.selectors import sequence_get
-    from outreach.services.enrollments import enrollments_add
-
-    raw = request.POST.get("sequence_id", "")
-    if not raw.isdigit():
-        messages.warning(request, "Choose a sequence first.")
-        return
-    sequence = sequence_get(workspace=workspace, sequence_id=int(raw))
-    report = enrollments_add(sequence=sequence, lead_ids=ids, actor=actor)
-    n, skipped = len(report.added), len(report.skipped)
-    text = f"Enrolled {n} lead{'s' if n != 1 else ''} in “{sequence.name}”."
-    if skipped:
-        reasons = sorted({reason for _, reason in report.skipped})
-        text += f" Skipped {skipped}: {'; '.join(reasons)}."
-    messages.success(request, text)
 
 
 @workspace_view
 def leads_index(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace  # type: ignore[attr-defined]
     context = leads_table_context(request, workspace=workspace)
-    context["lists"] = lists_all(workspace=workspace)
-    context["sequences"] = open_sequences(workspace=workspace)
     if is_htmx(request):
         return render(request, "crm/leads/_results.html", context)
     return render(request, "crm/leads/index.html", context)
@@ -87,37 +69,65 @@ def lead_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 @workspace_view
 def leads_bulk(request: HttpRequest) -> HttpResponse:
-    """Add the ticked leads to a list, tag them, or take them off a list."""
+    """Run a registered bulk action (add to list, tag, enroll…) on the ticked leads, or on every
+    lead the table's filter matches ("select all N matching")."""
     workspace = request.workspace  # type: ignore[attr-defined]
     back = reverse("crm:leads", kwargs={"ws": workspace.slug})
     form = BulkForm(request.POST)
-    if not form.is_valid() or not form.cleaned_data["lead_ids"]:
-        messages.warning(request, "Tick at least one lead first.")
+    action = BULK_ACTIONS.get(form.data.get("action", ""))
+    if action is None:
+        messages.warning(request, "Choose what to do with the ticked leads.")
         return redirect_back(request, back)
-    ids = form.cleaned_data["lead_ids"]
-    action = form.cleaned_data["action"]
     actor = Actor.of_user(signed_in_user(request))
+    data = action_data(request.POST)
     try:
-        if action == "enroll":
-            _enroll(request, workspace, ids, actor)
-        elif action == "tag":
-            tag = tag_get_or_create(workspace=workspace, name=form.cleaned_data["tag_name"] or "")
-            n = leads_tag(workspace=workspace, lead_ids=ids, tag=tag, actor=actor)
-            messages.success(request, f"Tagged {n} lead{'s' if n != 1 else ''} “{tag.name}”.")
-        elif form.cleaned_data["list_id"] is None:
-            messages.warning(request, "Choose a list first.")
+        if form.data.get("select_all") == "1":
+            text = _run_on_matching(request, workspace, action, actor, data)
+        elif not form.is_valid() or not form.cleaned_data["lead_ids"]:
+            messages.warning(request, "Tick at least one lead first.")
+            return redirect_back(request, back)
         else:
-            lead_list = list_get(workspace=workspace, list_id=form.cleaned_data["list_id"])
-            if action == "add_to_list":
-                n = list_add_leads(lead_list=lead_list, lead_ids=ids, actor=actor)
-                messages.success(
-                    request, f"Added {n} lead{'s' if n != 1 else ''} to “{lead_list}”."
-                )
-            else:
-                n = list_remove_leads(lead_list=lead_list, lead_ids=ids, actor=actor)
-                messages.success(
-                    request, f"Removed {n} lead{'s' if n != 1 else ''} from “{lead_list}”."
-                )
+            text = action.handler(
+                workspace=workspace,
+                lead_ids=form.cleaned_data["lead_ids"],
+                actor=actor,
+                data=data,
+            )
+    except BulkRefused as exc:
+        messages.warning(request, exc.message)
     except DomainError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(request, text)
     return redirect_back(request, back)
+
+
+def _run_on_matching(
+    request: HttpRequest,
+    workspace: Workspace,
+    action: BulkAction,
+    actor: Actor,
+    data: dict[str, str],
+) -> str:
+    """The action on every lead the posted filter matches: inline, or its first chunk inline
+    and the rest as a Celery job."""
+    query = request.POST.get("query", "")
+    raw_list = request.POST.get("scope_list", "")
+    list_id = (
+        list_get(workspace=workspace, list_id=int(raw_list)).pk if raw_list.isdigit() else None
+    )
+    leads = matching_leads(workspace=workspace, query=query, list_id=list_id)
+    total = leads.count()
+    if total == 0:
+        raise BulkRefused("No lead matches these filters any more.")
+    if total <= INLINE_MAX:
+        ids = list(leads.values_list("pk", flat=True))
+        return action.handler(workspace=workspace, lead_ids=ids, actor=actor, data=data)
+    first = next(id_chunks(leads))
+    text = action.handler(workspace=workspace, lead_ids=first, actor=actor, data=data)
+    args = (workspace.pk, signed_in_user(request).pk, action.key, query, list_id, data, first[-1])
+    transaction.on_commit(lambda: leads_bulk_action.delay(*args))
+    return (
+        f"“{action.label}” runs on all {total:,} matching leads: {text} "
+        f"The other {total - len(first):,} follow in the background."
+    )

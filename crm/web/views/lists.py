@@ -11,16 +11,21 @@ from crm.selectors.records import list_get, lists_all
 from crm.services.lists import list_create
 from crm.web.access import workspace_view
 from crm.web.errors import form_add_domain_error
+from crm.web.extensions.bulk_actions import LIST_PAGE
+from crm.web.extensions.list_columns import list_figures
 from crm.web.forms.records import ListForm
 from crm.web.responses import is_htmx
-from crm.web.selectors import open_sequences
 from crm.web.views.leads_table import leads_table_context
 
 
 @workspace_view
 def lists_index(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace  # type: ignore[attr-defined]
-    return render(request, "crm/lists/index.html", {"lists": lists_all(workspace=workspace)})
+    lists = list(lists_all(workspace=workspace))
+    figures = list_figures(workspace=workspace, lists=lists)
+    for lead_list in lists:
+        lead_list.figures = figures[lead_list.pk]  # type: ignore[attr-defined]
+    return render(request, "crm/lists/index.html", {"lists": lists})
 
 
 @workspace_view
@@ -43,12 +48,13 @@ def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     """The list's leads in the leads table, with "remove from list" as the bulk action."""
     workspace = request.workspace  # type: ignore[attr-defined]
     lead_list = list_get(workspace=workspace, list_id=list_id)
-    context = leads_table_context(request, workspace=workspace, fixed={"list_id": lead_list.pk})
+    context = leads_table_context(
+        request, workspace=workspace, fixed={"list_id": lead_list.pk}, page_kind=LIST_PAGE
+    )
     size = lead_list.memberships.count()
     context.update(
         lead_list=lead_list,
         list_size=size,
-        sequences=open_sequences(workspace=workspace),
         fill_percent=min(100, round(100 * size / lead_list.size_limit))
         if lead_list.size_limit
         else None,

@@ -1,7 +1,7 @@
 """Workspace settings: the user's API keys (token shown once), the team, custom fields.
 
-Everyone sees the page; owners and admins change the team and the custom fields. A new
-member's generated password is shown once, like an API key, for the admin to hand over.
+Everyone sees the page; owners and admins change the team and the custom fields. A new member
+is invited by email and chooses their own password (crm.services.invitations).
 """
 
 from __future__ import annotations
@@ -13,20 +13,18 @@ from django.views.decorators.http import require_POST
 
 from crm.errors import DomainError
 from crm.models import ApiKey, CustomFieldDefinition, Role
+from crm.people import display_name
 from crm.selectors.records import api_keys_of
 from crm.services.api_keys import api_key_create, api_key_revoke
 from crm.services.custom_fields import custom_field_define
-from crm.services.workspaces import team_member_add, team_member_change
+from crm.services.invitations import invitation_pending, invitation_send, team_member_invite
+from crm.services.workspaces import team_member_change
 from crm.web.access import signed_in_user, workspace_view
 from crm.web.errors import form_add_domain_error
 from crm.web.forms.records import ApiKeyForm, CustomFieldForm, MemberForm
 
 # The new token survives one redirect in the session, then is gone for good.
 NEW_TOKEN_KEY = "kindling_new_api_token"
-
-
-# One-time secrets survive one redirect in the session, then are gone for good.
-NEW_MEMBER_KEY = "kindling_new_member_password"
 
 
 def _is_admin(request: HttpRequest) -> bool:
@@ -49,8 +47,8 @@ def _render(
         {
             "keys": api_keys_of(workspace=workspace, user=signed_in_user(request)),
             "new_token": request.session.pop(NEW_TOKEN_KEY, None),
-            "new_member": request.session.pop(NEW_MEMBER_KEY, None),
             "memberships": memberships,
+            "pending": {m.user_id for m in memberships if invitation_pending(m.user)},
             "roles": Role.choices,
             "is_admin": _is_admin(request),
             "is_owner": request.membership.role == Role.OWNER,  # type: ignore[attr-defined]
@@ -113,7 +111,7 @@ def api_key_revoke_view(request: HttpRequest, key_id: int) -> HttpResponse:
 @require_POST
 @workspace_view
 def member_add(request: HttpRequest) -> HttpResponse:
-    """Add a person by email (created with a one-time password when new) or change their role."""
+    """Invite a person by email (they choose their password from the link) or change a role."""
     if refused := _refuse_unless_admin(request):
         return refused
     workspace = request.workspace  # type: ignore[attr-defined]
@@ -122,19 +120,56 @@ def member_add(request: HttpRequest) -> HttpResponse:
         return _render(request, member_form=form, status=422)
     role = form.cleaned_data["role"]
     try:
-        membership, password = team_member_add(
+        invitation = team_member_invite(
             workspace=workspace,
             by=signed_in_user(request),
             email=form.cleaned_data["email"],
+            name=form.cleaned_data.get("name", ""),
             role=role,
+            site_url=request.build_absolute_uri("/"),
         )
     except DomainError as exc:
         form_add_domain_error(form, exc)
         return _render(request, member_form=form, status=exc.status)
-    user = membership.user
-    if password:
-        request.session[NEW_MEMBER_KEY] = {"email": user.email, "password": password}
-    messages.success(request, f"{user.email} is {Role(role).label.lower()} of {workspace.name}.")
+    user = invitation.membership.user
+    as_role = Role(role).label.lower()
+    if invitation.failed:
+        messages.error(
+            request,
+            f"{user.email} was added as {as_role}, but the invitation email could not be sent "
+            "(see EMAIL_BACKEND). Send it again from the team list.",
+        )
+    elif invitation.invited:
+        messages.success(
+            request,
+            f"Invitation sent to {user.email}: they join as {as_role} once they choose a password.",
+        )
+    else:
+        messages.success(request, f"{display_name(user)} is {as_role} of {workspace.name}.")
+    return redirect("crm:settings", ws=workspace.slug)
+
+
+@require_POST
+@workspace_view
+def member_invite_again(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Send a pending member's invitation again (a fresh link)."""
+    if refused := _refuse_unless_admin(request):
+        return refused
+    workspace = request.workspace  # type: ignore[attr-defined]
+    membership = get_object_or_404(workspace.memberships.select_related("user"), user_id=user_id)
+    try:
+        sent = invitation_send(
+            membership=membership,
+            by=signed_in_user(request),
+            site_url=request.build_absolute_uri("/"),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("crm:settings", ws=workspace.slug)
+    if sent:
+        messages.success(request, f"Invitation sent again to {membership.user.email}.")
+    else:
+        messages.error(request, "The invitation email could not be sent (see EMAIL_BACKEND).")
     return redirect("crm:settings", ws=workspace.slug)
 
 
@@ -156,9 +191,10 @@ def member_change(request: HttpRequest, user_id: int) -> HttpResponse:
             role=None if remove else role,
         )
         if remove:
-            messages.success(request, f"{membership.user.email} left {workspace.name}.")
+            messages.success(request, f"{display_name(membership.user)} left {workspace.name}.")
         else:
-            messages.success(request, f"{membership.user.email} is now {Role(role).label.lower()}.")
+            who = display_name(membership.user)
+            messages.success(request, f"{who} is now {Role(role).label.lower()}.")
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("crm:settings", ws=workspace.slug)

@@ -3,7 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from crm.actors import Actor
 from crm.errors import DomainError
 from crm.models import Lead, Workspace
-from pipelines.models import PipelineEntry, Stage
+from pipelines.models import PipelineEntry
+from pipelines.selectors.stage_lookup import stage_named
 
 
 class Command(BaseCommand):
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--workspace", required=True, help="Workspace slug")
         parser.add_argument("--lead", required=True, help="Lead id or email")
-        parser.add_argument("--to", required=True, help="Stage name, e.g. Warm")
+        parser.add_argument("--to", required=True, help="Stage name or kind, e.g. Warm")
         parser.add_argument("--from", dest="from_stage", help="Stage the lead should be at now")
         parser.add_argument("--pipeline", help="Pipeline name; default: the default pipeline")
         parser.add_argument("--reason", default="", help="Why, for the history")
@@ -51,22 +52,19 @@ class Command(BaseCommand):
         if entry is None:
             raise CommandError(f"{person} is not in {board}.")
 
-        def stage_named(name: str) -> Stage:
-            found = board.stages.filter(name__iexact=name.strip()).first()
-            if found is None:
-                names = ", ".join(board.stages.values_list("name", flat=True))
-                raise CommandError(f"No stage '{name}' in {board} ({names}).")
-            return found
-
-        expected = stage_named(from_stage) if from_stage else entry.stage
+        was = entry.stage
         try:
+            expected = (
+                stage_named(pipeline=board, ref=from_stage, field="from") if from_stage else None
+            )
+            to_stage = stage_named(pipeline=board, ref=to, field="to")
             entry_move(
                 entry=entry,
-                to_stage=stage_named(to),
+                to_stage=to_stage,
                 expected_from_stage=expected,
                 actor=Actor.system("cli"),
                 reason=reason,
             )
         except DomainError as exc:
             raise CommandError(exc.message) from None
-        self.stdout.write(f"{person}: {expected} → {to}")
+        self.stdout.write(f"{person}: {expected or was} → {to_stage}")

@@ -1,5 +1,5 @@
-// The pipeline board: drag a card to another column (SortableJS) or use the card's own
-// "Move to" select (keyboard); either posts the move with the stage it was seen in, then
+// The pipeline board: drag a card to another column (SortableJS), pick a stage from the card's
+// "⋯" menu, or press Alt+←/→ on a card; each posts the move with the stage it was seen in, then
 // refreshes every column's count and totals from the server's answer. A 409 (someone moved the
 // lead first) puts the card back and says where the lead is now.
 (function () {
@@ -52,20 +52,15 @@
 
   function setStage(card, stageId) {
     card.setAttribute("data-stage-id", stageId);
-    var form = card.querySelector(".pl-move");
-    form.querySelector("[name=expected_from_stage_id]").value = stageId;
-    form.querySelector("[name=to_stage_id]").value = stageId;
   }
 
   // Returns a promise of true (moved) or false (refused; the caller puts the card back).
   function postMove(card, toStageId) {
-    var form = card.querySelector(".pl-move");
-    var fromStageId = form.querySelector("[name=expected_from_stage_id]").value;
     var body = new FormData();
     body.append("to_stage_id", toStageId);
-    body.append("expected_from_stage_id", fromStageId);
+    body.append("expected_from_stage_id", card.getAttribute("data-stage-id"));
     card.classList.add("is-moving");
-    return fetch(form.action + (query ? "?" + query : ""), {
+    return fetch(card.getAttribute("data-move-url") + (query ? "?" + query : ""), {
       method: "POST",
       body: body,
       headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() },
@@ -95,22 +90,103 @@
     return board.querySelector(".pl-cards[data-stage-id='" + stageId + "']");
   }
 
-  // Keyboard (and no-drag) path: the card's select + Move button.
-  board.addEventListener("submit", function (event) {
-    var form = event.target.closest(".pl-move");
-    if (!form) return;
-    event.preventDefault();
-    var card = form.closest(".pl-card");
-    var toStageId = form.querySelector("[name=to_stage_id]").value;
-    if (toStageId === card.getAttribute("data-stage-id")) return;
+  // Menu and keyboard moves: the card goes to the top of its new column, focus stays on it.
+  function moveTo(card, toStageId) {
+    if (!toStageId || toStageId === card.getAttribute("data-stage-id")) return;
     postMove(card, toStageId).then(function (moved) {
       if (!moved) return;
       var target = listOf(toStageId);
       if (target) {
         target.insertBefore(card, target.firstChild);
+        card.scrollIntoView({ block: "nearest", inline: "nearest" });
         card.querySelector(".pl-card-name").focus();
       }
     });
+  }
+
+  var stageIds = Array.prototype.map.call(board.querySelectorAll(".pl-column"), function (col) {
+    return col.getAttribute("data-stage-id");
+  });
+
+  // One menu for every card: the stages to move to, opened under the card's "⋯" button.
+  var menu = document.getElementById("pl-stage-menu");
+  var menuCard = null;
+  var menuButton = null;
+
+  function closeMenu(returnFocus) {
+    if (menu.hidden) return;
+    menu.hidden = true;
+    if (menuButton) menuButton.setAttribute("aria-expanded", "false");
+    if (returnFocus && menuButton) menuButton.focus();
+    menuCard = menuButton = null;
+  }
+
+  function openMenu(button) {
+    menuButton = button;
+    menuCard = button.closest(".pl-card");
+    var current = menuCard.getAttribute("data-stage-id");
+    var items = menu.querySelectorAll("[role=menuitem]");
+    items.forEach(function (item) {
+      var here = item.getAttribute("data-stage-id") === current;
+      item.hidden = here;
+    });
+    menu.setAttribute("aria-label", "Move " + menuCard.querySelector(".pl-card-name").textContent + " to");
+    menu.hidden = false;
+    var box = button.getBoundingClientRect();
+    var width = menu.offsetWidth;
+    menu.style.top = Math.min(box.bottom + 4, window.innerHeight - menu.offsetHeight - 8) + "px";
+    menu.style.left = Math.max(8, Math.min(box.right - width, window.innerWidth - width - 8)) + "px";
+    button.setAttribute("aria-expanded", "true");
+    var first = menu.querySelector("[role=menuitem]:not([hidden])");
+    if (first) first.focus();
+  }
+
+  board.addEventListener("click", function (event) {
+    var button = event.target.closest(".pl-card-menu");
+    if (!button) return;
+    event.preventDefault();
+    if (!menu.hidden && menuButton === button) closeMenu(true);
+    else openMenu(button);
+  });
+
+  menu.addEventListener("click", function (event) {
+    var item = event.target.closest("[role=menuitem]");
+    if (!item || !menuCard) return;
+    var card = menuCard;
+    closeMenu(false);
+    moveTo(card, item.getAttribute("data-stage-id"));
+  });
+
+  menu.addEventListener("keydown", function (event) {
+    var items = Array.prototype.filter.call(menu.querySelectorAll("[role=menuitem]"), function (i) {
+      return !i.hidden;
+    });
+    var at = items.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      items[(at + step + items.length) % items.length].focus();
+    } else if (event.key === "Escape" || event.key === "Tab") {
+      event.preventDefault();
+      closeMenu(true);
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (!menu.hidden && !menu.contains(event.target) && !event.target.closest(".pl-card-menu")) {
+      closeMenu(false);
+    }
+  });
+
+  // Keyboard: Alt+→ / Alt+← on a card moves it to the next / previous stage.
+  board.addEventListener("keydown", function (event) {
+    if (!event.altKey || (event.key !== "ArrowRight" && event.key !== "ArrowLeft")) return;
+    var card = event.target.closest(".pl-card");
+    if (!card) return;
+    event.preventDefault();
+    var at = stageIds.indexOf(card.getAttribute("data-stage-id"));
+    var next = stageIds[at + (event.key === "ArrowRight" ? 1 : -1)];
+    if (next) moveTo(card, next);
   });
 
   // Drag and drop between columns.
@@ -119,7 +195,7 @@
       window.Sortable.create(list, {
         group: "pipeline",
         draggable: ".pl-card",
-        filter: "select, button, input",
+        filter: "button",
         preventOnFilter: false,
         sort: false,
         forceFallback: true, // mouse and touch events: same behaviour in every browser
@@ -149,7 +225,7 @@
     if (event.target.closest("[data-quick-close]")) quick.hidden = true;
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") quick.hidden = true;
+    if (event.key === "Escape" && menu.hidden) quick.hidden = true;
   });
 
   formatMoney(board);

@@ -21,8 +21,12 @@ def loopback_dns() -> Iterator[LoopbackDns]:
 
 
 @pytest.fixture
-def dns_server(loopback_dns: LoopbackDns) -> LoopbackDns:
-    """The shared server with an empty zone; each test loads its own."""
+def dns_server(loopback_dns: LoopbackDns, settings) -> LoopbackDns:  # type: ignore[no-untyped-def]
+    """The shared server with an empty zone; each test loads its own.
+
+    The admin's list of resolvers a workspace may choose names it.
+    """
+    settings.DNS_RESOLVERS_ALLOWED = [("127.0.0.1", loopback_dns.port)]
     loopback_dns.load({})
     return loopback_dns
 

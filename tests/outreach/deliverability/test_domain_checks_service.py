@@ -249,7 +249,8 @@ def test_missing_spf_or_dkim_for_the_mailboxes_pauses(
     assert sending_domain.state == DomainState.PAUSED and words in sending_domain.paused_reason
 
 
-def test_an_smtp_host_spf_does_not_authorize_fails_spf(acme_dns, signed, sending_domain):
+def test_an_smtp_host_spf_does_not_authorize_fails_spf(acme_dns, signed, sending_domain, settings):
+    settings.OUTBOUND_ALLOW_PRIVATE = [*settings.OUTBOUND_ALLOW_PRIVATE, "127.0.0.9"]
     mailbox_update(mailbox=signed, data={"smtp_host": "127.0.0.9"})
 
     check(sending_domain)

@@ -64,13 +64,14 @@ def test_dragging_a_card_moves_the_lead_and_updates_totals(logged_in_page, live_
     assert PipelineEntry.objects.get(lead=ada).stage == stages["Warm"]
 
 
-def test_the_keyboard_move_and_a_conflict_message(logged_in_page, live_server, board_data, actor):
+def test_the_card_menu_move_and_a_conflict_message(logged_in_page, live_server, board_data, actor):
+    # Was a select + Move button on every card; now the card's ⋯ menu (and Alt+←/→).
     page = logged_in_page
     stages, (_, grace) = board_data
     page.goto(f"{live_server.url}/w/acme/pipeline/")
     card = _column(page, stages["Cold"]).locator(".pl-card", has_text="Grace Hopper")
-    card.get_by_label("Move Grace Hopper to").select_option(label="Engaged")
-    card.get_by_role("button", name="Move").press("Enter")
+    card.get_by_role("button", name="Move Grace Hopper").click()
+    page.get_by_role("menuitem", name="Engaged").click()
     engaged = _column(page, stages["Engaged"])
     engaged.locator(".pl-card", has_text="Grace Hopper").wait_for()
     assert engaged.locator("[data-count]").inner_text() == "1"
@@ -83,8 +84,8 @@ def test_the_keyboard_move_and_a_conflict_message(logged_in_page, live_server, b
         entry=entry, to_stage=stages["Warm"], expected_from_stage=stages["Engaged"], actor=actor
     )
     card = engaged.locator(".pl-card", has_text="Grace Hopper")
-    card.get_by_label("Move Grace Hopper to").select_option(label="Lost")
-    card.get_by_role("button", name="Move").click()
+    card.get_by_role("button", name="Move Grace Hopper").click()
+    page.get_by_role("menuitem", name="Lost").click()
     alert = page.locator("#pl-alert")
     alert.wait_for(state="visible")
     assert "Someone else moved this lead first" in alert.inner_text()

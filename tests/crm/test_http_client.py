@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from integrations.http import FetchFailed, UnsafeURL, public_get
+from crm.net.http import FetchFailed, UnsafeURL, public_get
 from outreach.deliverability.mta_sts_fetch import mta_sts_policy_fetch
 
 POLICY = b"version: STSv1\nmode: enforce\nmx: mail.example.test\nmax_age: 86400\n"
@@ -109,7 +109,7 @@ def test_a_name_with_one_private_answer_is_refused(port):
 
 
 def test_an_allowed_host_is_fetched_on_the_checked_address_with_its_name(port, settings):
-    settings.OUTBOUND_HTTP_ALLOW_PRIVATE = ["policy.example.test"]
+    settings.OUTBOUND_ALLOW_PRIVATE = ["policy.example.test"]
     got = public_get(f"http://policy.example.test:{port}/hop", resolve=_loopback, max_bytes=10_000)
     assert (got.status, got.body, got.truncated) == (200, POLICY, False)
     assert got.url == f"http://policy.example.test:{port}/.well-known/mta-sts.txt"
@@ -117,19 +117,19 @@ def test_an_allowed_host_is_fetched_on_the_checked_address_with_its_name(port, s
 
 
 def test_a_redirect_to_a_private_address_is_refused(port, settings):
-    settings.OUTBOUND_HTTP_ALLOW_PRIVATE = ["127.0.0.1"]
+    settings.OUTBOUND_ALLOW_PRIVATE = ["127.0.0.1"]
     with pytest.raises(UnsafeURL):
         public_get(f"http://127.0.0.1:{port}/to-metadata")
 
 
 def test_bodies_stop_at_the_size_limit(port, settings):
-    settings.OUTBOUND_HTTP_ALLOW_PRIVATE = ["127.0.0.1"]
+    settings.OUTBOUND_ALLOW_PRIVATE = ["127.0.0.1"]
     got = public_get(f"http://127.0.0.1:{port}/big", max_bytes=1000)
     assert got.truncated and len(got.body) == 1000
 
 
 def test_a_closed_port_is_a_fetch_failure(settings):
-    settings.OUTBOUND_HTTP_ALLOW_PRIVATE = ["127.0.0.1"]
+    settings.OUTBOUND_ALLOW_PRIVATE = ["127.0.0.1"]
     with pytest.raises(FetchFailed):
         public_get("http://127.0.0.1:9/", timeout=1)
 
@@ -182,7 +182,7 @@ def test_https_checks_the_certificate_against_the_name_not_the_pinned_address(tm
     server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_context.load_cert_chain(cert, key)
     trust = ssl.create_default_context(cafile=str(ca))
-    settings.OUTBOUND_HTTP_ALLOW_PRIVATE = ["mta-sts.example.test", "other.example.test"]
+    settings.OUTBOUND_ALLOW_PRIVATE = ["mta-sts.example.test", "other.example.test"]
     for https_port in _serve(server_context):
         got = public_get(
             f"https://mta-sts.example.test:{https_port}/.well-known/mta-sts.txt",
@@ -200,7 +200,7 @@ def test_the_mta_sts_policy_is_fetched_over_https_without_redirects(tmp_path, se
     server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server_context.load_cert_chain(cert, key)
     trust = ssl.create_default_context(cafile=str(ca))
-    settings.OUTBOUND_HTTP_ALLOW_PRIVATE = ["mta-sts.example.test"]
+    settings.OUTBOUND_ALLOW_PRIVATE = ["mta-sts.example.test"]
     for https_port in _serve(server_context):
         fetch = functools.partial(
             mta_sts_policy_fetch, resolve=_loopback, verify=trust, port=https_port
@@ -217,5 +217,5 @@ def test_the_mta_sts_policy_is_fetched_over_https_without_redirects(tmp_path, se
             == 301
         )
         # Without the allowance, the same name on a private address is never fetched.
-        settings.OUTBOUND_HTTP_ALLOW_PRIVATE = []
+        settings.OUTBOUND_ALLOW_PRIVATE = []
         assert asyncio.run(fetch("example.test")) is None

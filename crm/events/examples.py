@@ -1,0 +1,32 @@
+"""Example records shown in the event catalogue (the API documentation's examples)."""
+
+ACTOR_EXAMPLE = {"type": "user", "user_id": 7, "name": None}
+LEAD_EXAMPLE = {
+    "id": 42,
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "full_name": "Ada Lovelace",
+    "email": "ada@example.com",
+    "email_status": "valid",
+    "title": "CTO",
+    "company": {"id": 3, "name": "Analytical Engines", "domain": "example.com"},
+    "linkedin_url": "https://www.linkedin.com/in/ada-lovelace",
+    "social_handles": {"bluesky": "ada.bsky.social"},
+    "phone": "",
+    "city": "London",
+    "region": "",
+    "country": "United Kingdom",
+    "address": "",
+    "postal_code": "",
+    "timezone": "Europe/London",
+    "source": "api",
+    "owner": {"id": 7, "email": "sam@example.com", "name": "Sam Seller"},
+    "referred_by_id": None,
+    "do_not_contact": False,
+    "custom_fields": {},
+    "slots": {},
+    "tags": [{"id": 5, "name": "fintech", "color": "blue"}],
+    "list_ids": [2],
+    "created_at": "2026-12-01T09:30:00Z",
+    "updated_at": "2026-12-01T09:30:00Z",
+}

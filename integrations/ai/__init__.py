@@ -1,0 +1,1 @@
+"""AI personalization: grounded slot drafts from any OpenAI-compatible model, reviewed."""
