@@ -47,29 +47,7 @@ def event_record(
     if subject is not None:
         payload[kind.subject] = dict(subject)
     payload.update(data or {})
-    payload.setdefault("actor", actor_payload(actor))
-    event = Event.objects.create(
-        workspace_id=workspace_id,
-        type=type,
-        subject_type=kind.subject,
-        subject_ids=ids,
-        payload=payload,
-        origin=origin,
-        occurred_at=timezone.now(),
-    )
-    publish(
-        Occurrence(
-            type=type,
-            workspace_id=workspace_id,
-            subject_ids=tuple(ids),
-            data=payload,
-            actor=actor,
-            origin=origin,
-            event_id=event.pk,
-            hints=dict(hints or {}),
-        )
-    )
-    return event
+    return _store_and_publish(type, kind.subject, workspace_id, actor, ids, payload, origin, hints)
 
 
 def events_record_batch(
@@ -92,11 +70,24 @@ def events_record_batch(
         return None
     kind = event_type_get(type)
     payload = dict(data or {})
+    return _store_and_publish(type, kind.subject, workspace_id, actor, ids, payload, origin, hints)
+
+
+def _store_and_publish(
+    type: str,
+    subject_type: str,
+    workspace_id: int,
+    actor: Actor,
+    ids: list[int],
+    payload: dict[str, Any],
+    origin: str,
+    hints: Mapping[str, Any] | None,
+) -> Event:
     payload.setdefault("actor", actor_payload(actor))
     event = Event.objects.create(
         workspace_id=workspace_id,
         type=type,
-        subject_type=kind.subject,
+        subject_type=subject_type,
         subject_ids=ids,
         payload=payload,
         origin=origin,

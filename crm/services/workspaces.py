@@ -16,18 +16,23 @@ from crm.normalize import InvalidValue, normalize_email
 _SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 
 
-def user_get_or_create(*, email: str, password: str | None = None) -> tuple[User, str | None]:
-    """The user with this email, created when new; returns ``(user, generated_password)``.
-
-    A new user without a given password gets a generated one, returned once so a command can
-    print it; nothing stores it in clear.
-    """
+def _required_address(email: str) -> str:
     try:
         address = normalize_email(email)
     except InvalidValue as exc:
         raise ValidationFailed.field("email", str(exc)) from None
     if not address:
         raise ValidationFailed.field("email", "An email is required.")
+    return address
+
+
+def user_get_or_create(*, email: str, password: str | None = None) -> tuple[User, str | None]:
+    """The user with this email, created when new; returns ``(user, generated_password)``.
+
+    A new user without a given password gets a generated one, returned once so a command can
+    print it; nothing stores it in clear.
+    """
+    address = _required_address(email)
     User = get_user_model()
     user = User.objects.filter(email__iexact=address).first()
     if user is not None:
@@ -148,12 +153,7 @@ def team_member_add(
 
 
 def _invitee_get_or_create(*, email: str, name: str) -> User:
-    try:
-        address = normalize_email(email)
-    except InvalidValue as exc:
-        raise ValidationFailed.field("email", str(exc)) from None
-    if not address:
-        raise ValidationFailed.field("email", "An email is required.")
+    address = _required_address(email)
     User = get_user_model()
     user = User.objects.filter(email__iexact=address).first()
     if user is not None:

@@ -26,6 +26,20 @@ def open_menu(page, selector: str) -> None:
     raise AssertionError(f"{selector} did not open")
 
 
+def fill_in_menu(page, selector: str, field: str, value: str) -> None:
+    """Open a menu and type in it; a table swap that lands meanwhile re-renders the menu closed
+    (the filter's change and its submit each swap it), so open it again and retype."""
+    for _ in range(3):
+        open_menu(page, selector)
+        try:
+            page.fill(field, value, timeout=3_000)
+            if page.locator(field).is_visible():
+                return
+        except Exception:
+            continue
+    raise AssertionError(f"could not type in {field}")
+
+
 def header_labels(page) -> list[str]:
     return [t.strip() for t in page.locator("#leads-table thead th[data-column]").all_inner_texts()]
 
@@ -63,8 +77,7 @@ def test_a_saved_view_brings_back_its_filters(logged_in_page, live_server, works
     page.wait_for_function("document.querySelectorAll('#leads-table tbody tr').length === 1")
     page.wait_for_load_state("networkidle")  # the change and the submit each swap the table
 
-    open_menu(page, "[data-saved-views]")
-    page.fill("#view-name", "British leads")
+    fill_in_menu(page, "[data-saved-views]", "#view-name", "British leads")
     page.get_by_role("button", name="Save view").click()
     page.wait_for_url("**view=*")
     assert LeadView.objects.get().query == "country=UK"
