@@ -85,6 +85,34 @@ def _split(url: str) -> tuple[str, str, int]:
     return parts.scheme, host, port or (443 if parts.scheme == "https" else 80)
 
 
+@dataclass(frozen=True)
+class _Pinned:
+    """A URL rewritten to the address that was checked, with the name kept for Host and SNI."""
+
+    url: str
+    host: str
+    host_header: str
+
+
+def _pin(url: str, resolve: Resolve) -> _Pinned:
+    scheme, host, port = _split(url)
+    address = _address(host, port, resolve)
+    parts = urlsplit(url)
+    literal = f"[{address}]" if ":" in address else address
+    pinned = urlunsplit((scheme, f"{literal}:{port}", parts.path or "/", parts.query, ""))
+    return _Pinned(pinned, host, parts.netloc.rsplit("@", 1)[-1])
+
+
+def _fetched(url: str, response: httpx.Response, body: bytes, truncated: bool) -> Fetched:
+    return Fetched(
+        url=url,
+        status=response.status_code,
+        headers={k.lower(): v for k, v in response.headers.items()},
+        body=body,
+        truncated=truncated,
+    )
+
+
 def public_get(
     url: str,
     *,
@@ -103,19 +131,15 @@ def public_get(
     current = url
     with httpx.Client(timeout=timeout, verify=verify, follow_redirects=False) as client:
         for hop in range(max_redirects + 1):
-            scheme, host, port = _split(current)
-            address = _address(host, port, resolve)
-            parts = urlsplit(current)
-            literal = f"[{address}]" if ":" in address else address
-            pinned = urlunsplit((scheme, f"{literal}:{port}", parts.path or "/", parts.query, ""))
+            pin = _pin(current, resolve)
             headers = {
-                "Host": parts.netloc.rsplit("@", 1)[-1],
+                "Host": pin.host_header,
                 "User-Agent": USER_AGENT,
                 "Accept": ", ".join(accept),
             }
             try:
                 with client.stream(
-                    "GET", pinned, headers=headers, extensions={"sni_hostname": host}
+                    "GET", pin.url, headers=headers, extensions={"sni_hostname": pin.host}
                 ) as response:
                     if (
                         response.is_redirect
@@ -124,16 +148,9 @@ def public_get(
                     ):
                         current = urljoin(current, response.headers["location"])
                         continue
-                    body, truncated = _read(response, max_bytes)
-                    return Fetched(
-                        url=current,
-                        status=response.status_code,
-                        headers={k.lower(): v for k, v in response.headers.items()},
-                        body=body,
-                        truncated=truncated,
-                    )
+                    return _fetched(current, response, *_read(response, max_bytes))
             except httpx.HTTPError as exc:
-                raise FetchFailed(f"{host}: {exc}") from None
+                raise FetchFailed(f"{pin.host}: {exc}") from None
     raise FetchFailed(f"More than {max_redirects} redirects from {url}.")
 
 
@@ -176,37 +193,22 @@ def public_post(
     timeouts raise FetchFailed; any HTTP status is returned, with the body up to ``max_bytes``.
     ``client`` (from :func:`post_client`, one per host name) reuses connections.
     """
-    scheme, host, port = _split(url)
-    address = _address(host, port, resolve)
-    parts = urlsplit(url)
-    literal = f"[{address}]" if ":" in address else address
-    pinned = urlunsplit((scheme, f"{literal}:{port}", parts.path or "/", parts.query, ""))
-    sent = {
-        "User-Agent": USER_AGENT,
-        **(headers or {}),
-        "Host": parts.netloc.rsplit("@", 1)[-1],
-    }
+    pin = _pin(url, resolve)
+    sent = {"User-Agent": USER_AGENT, **(headers or {}), "Host": pin.host_header}
     own = client is None
     http = post_client(timeout=timeout, verify=verify) if client is None else client
     try:
         with http.stream(
             "POST",
-            pinned,
+            pin.url,
             content=body,
             headers=sent,
             timeout=timeout,
-            extensions={"sni_hostname": host},
+            extensions={"sni_hostname": pin.host},
         ) as response:
-            received, truncated = _read(response, max_bytes)
-            return Fetched(
-                url=url,
-                status=response.status_code,
-                headers={k.lower(): v for k, v in response.headers.items()},
-                body=received,
-                truncated=truncated,
-            )
+            return _fetched(url, response, *_read(response, max_bytes))
     except httpx.HTTPError as exc:
-        raise FetchFailed(f"{host}: {exc}") from None
+        raise FetchFailed(f"{pin.host}: {exc}") from None
     finally:
         if own:
             http.close()
@@ -345,18 +347,13 @@ class PublicClient:
         with self._global, self.host_slot(first_host):
             current = url
             for hop in range(max_redirects + 1):
-                scheme, host, port = _split(current)
-                address = _address(host, port, self._resolve)
-                parts = urlsplit(current)
-                literal = f"[{address}]" if ":" in address else address
-                pinned = urlunsplit(
-                    (scheme, f"{literal}:{port}", parts.path or "/", parts.query, "")
-                )
+                pin = _pin(current, self._resolve)
+                host = pin.host
                 # Caller headers (a bearer token) and validators go to the URL asked for only,
                 # never to where it redirects.
                 sent = {
                     **((headers or {}) if hop == 0 else {}),
-                    "Host": parts.netloc.rsplit("@", 1)[-1],
+                    "Host": pin.host_header,
                     "User-Agent": USER_AGENT,
                     "Accept": ", ".join(accept),
                 }
@@ -367,7 +364,7 @@ class PublicClient:
                 self._enter(host, 1)
                 try:
                     with self._pool(host).stream(
-                        "GET", pinned, headers=sent, extensions={"sni_hostname": host}
+                        "GET", pin.url, headers=sent, extensions={"sni_hostname": host}
                     ) as response:
                         if (
                             response.is_redirect
@@ -376,13 +373,8 @@ class PublicClient:
                         ):
                             current = urljoin(current, response.headers["location"])
                             continue
-                        body, truncated = self._read_capped(response, deadline, host)
-                        return Fetched(
-                            url=current,
-                            status=response.status_code,
-                            headers={k.lower(): v for k, v in response.headers.items()},
-                            body=body,
-                            truncated=truncated,
+                        return _fetched(
+                            current, response, *self._read_capped(response, deadline, host)
                         )
                 except httpx.TimeoutException:
                     raise FetchTimeout(f"{host}: no answer within {self.timeout:g} s") from None
